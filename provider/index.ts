@@ -1,0 +1,21 @@
+export { configKeys, type ConfigKeySpec, customGraphHosts, IntuneClouds, type IntuneCloud, type IntuneProviderSettings, resolveSettings } from "./config";
+export {
+  GraphPermissions,
+  GraphRequestError,
+  type GraphRequestErrorOptions,
+  IntuneConfigurationError,
+  IntuneError,
+  IntuneErrorNames,
+  IntuneValidationError,
+  isGraphRequestError,
+  isIntuneConfigurationError,
+  isIntuneValidationError,
+  isNotFound,
+  type ValidationFailure,
+} from "./errors";
+export { createCredential, GraphApi, type GraphApiOptions, isConnectionError, isLostResponse, toGraphRequestError } from "./graph";
+export { type Clock, intuneRequestLimits, RequestLimiter, type RequestLimits } from "./limiter";
+export { configure, handler, type ResourceKind } from "./dispatch";
+export { configureProvider, currentSettings, graph, setProviderOverrides } from "./runtime";
+export { DEFAULT_SCOPE_TAG_ID, scopeTagHandler, scopeTagInputsSchema, type ScopeTagInputs } from "./resources/scopeTag";
+export type { Props, ResourceHandler } from "./resources/types";

@@ -1,0 +1,34 @@
+// Per-process provider state: settings from `configure` (stack config) or the environment, and the
+// Graph access built from them on first use.
+import { type ConfigGetter, type IntuneProviderSettings, resolveSettings } from "./config";
+import { GraphApi, type GraphApiOptions } from "./graph";
+
+let getter: ConfigGetter = () => undefined;
+let settings: IntuneProviderSettings | undefined;
+let api: GraphApi | undefined;
+let apiOptions: GraphApiOptions = {};
+
+/** Called from the dynamic provider's `configure` with the stack config (all namespaces, secrets decrypted). */
+export function configureProvider(get: ConfigGetter): void {
+  getter = get;
+  settings = undefined;
+  api = undefined;
+}
+
+/** For tests and embedders: replace settings or Graph options for the rest of the process. */
+export function setProviderOverrides(overrides: { settings?: IntuneProviderSettings; graphOptions?: GraphApiOptions }): void {
+  settings = overrides.settings ?? settings;
+  apiOptions = overrides.graphOptions ?? apiOptions;
+  api = undefined;
+}
+
+export function currentSettings(): IntuneProviderSettings {
+  if (!settings) settings = resolveSettings(getter);
+  return settings;
+}
+
+/** The process's Graph access (one client, one limiter). */
+export function graph(): GraphApi {
+  if (!api) api = new GraphApi(currentSettings(), apiOptions);
+  return api;
+}

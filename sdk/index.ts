@@ -1,0 +1,1 @@
+export { ScopeTag, type ScopeTagArgs } from "./scopeTag";

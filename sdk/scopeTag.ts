@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providers } from "./provider";
+
+/** Arguments of {@link ScopeTag}. */
+export interface ScopeTagArgs {
+  /**
+   * Name shown in the Intune admin center; unique in the tenant. "Default" is the built-in tag (id "0"),
+   * which cannot be managed but can be referenced in `scopeTagIds`.
+   */
+  readonly displayName: pulumi.Input<string>;
+  /**
+   * Free text for admins.
+   * @default - no description
+   */
+  readonly description?: pulumi.Input<string>;
+}
+
+/**
+ * An Intune role scope tag (`/deviceManagement/roleScopeTags`). Scope tags limit which admins see a
+ * profile; put the tag's `id` in an e-mail profile's `scopeTagIds`.
+ */
+export class ScopeTag extends pulumi.dynamic.Resource {
+  /** Name shown in the Intune admin center. */
+  declare public readonly displayName: pulumi.Output<string>;
+  /** Free text for admins. */
+  declare public readonly description: pulumi.Output<string | undefined>;
+  /** Always false for tags managed here; true only for the built-in "Default" tag. */
+  declare public readonly isBuiltIn: pulumi.Output<boolean>;
+
+  constructor(name: string, args: ScopeTagArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providers.ScopeTag, name, { ...args, isBuiltIn: undefined }, opts, "intune", "ScopeTag");
+  }
+}

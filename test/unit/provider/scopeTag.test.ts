@@ -1,0 +1,49 @@
+import * as assert from "assert";
+import { scopeTagHandler } from "../../../provider/resources/scopeTag";
+import { UNKNOWN } from "../../../provider/validation";
+
+describe("ScopeTag check", () => {
+  it("accepts a name and an optional description", async () => {
+    const r = await scopeTagHandler.check({}, { displayName: "Sales", description: "EU sales", __provider: "x" });
+    assert.deepStrictEqual(r, { inputs: { displayName: "Sales", description: "EU sales" } });
+  });
+
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ["missing displayName", {}, /`displayName` is required/],
+    ["empty displayName", { displayName: "" }, /`displayName` must have at least 1 character\(s\), got ""/],
+    ["numeric displayName", { displayName: 7 }, /`displayName` must be a string, got 7/],
+    ["built-in name", { displayName: "Default" }, /built-in scope tag \(id "0"\)/],
+    ["padded name", { displayName: " Sales" }, /must not start or end with white space/],
+    ["unknown property", { displayName: "x", color: "red" }, /unknown property `color`/],
+    ["long description", { displayName: "x", description: "d".repeat(1025) }, /`description` must have at most 1024 characters, got 1025/],
+  ];
+  for (const [what, news, reason] of bad) {
+    it(`fails on ${what}, naming the property`, async () => {
+      const r = await scopeTagHandler.check({}, news);
+      assert.ok(r.failures && r.failures.length > 0, "expected a failure");
+      assert.match(r.failures![0].reason, reason);
+    });
+  }
+
+  it("accepts values unknown during preview", async () => {
+    const r = await scopeTagHandler.check({}, { displayName: UNKNOWN });
+    assert.strictEqual(r.failures, undefined);
+  });
+});
+
+describe("ScopeTag diff", () => {
+  it("reports no changes for equal inputs, ignoring outputs", async () => {
+    const r = await scopeTagHandler.diff("1", { displayName: "a", isBuiltIn: false, __provider: "p" }, { displayName: "a", __provider: "p" });
+    assert.deepStrictEqual(r, { changes: false });
+  });
+
+  it("leaves changes undefined (engine shows per-property diff) when something changed", async () => {
+    const r = await scopeTagHandler.diff("1", { displayName: "a" }, { displayName: "a", description: "new" });
+    assert.deepStrictEqual(r, {});
+  });
+
+  it("treats an unknown value as a change", async () => {
+    const r = await scopeTagHandler.diff("1", { displayName: "a" }, { displayName: UNKNOWN });
+    assert.notDeepStrictEqual(r, { changes: false });
+  });
+});
