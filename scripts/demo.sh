@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the demo stack (root Pulumi.yaml) against the local Intune Graph emulator with the real Pulumi
+# CLI: preview, up, a preview that must show no changes, then destroy. Everything stays on 127.0.0.1.
+#   KEEP=1 npm run demo   leaves the stack and the emulator state (in .demo/) for a look afterwards.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+demo="$root/.demo"
+mkdir -p "$demo"
+
+[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+echo "==> build"
+npm run --silent build
+bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"
+export PATH="$bin:$PATH"
+
+echo "==> starting the Intune Graph emulator"
+node dist/emulator/bin.js --port 0 --state "$demo/emulator-state.json" >"$demo/emulator.out" 2>"$demo/emulator.err" &
+emu=$!
+trap 'kill $emu 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$demo/emulator.out" ] && break; sleep 0.1; done
+info="$(head -n 1 "$demo/emulator.out")"
+[ -n "$info" ] || { cat "$demo/emulator.err"; echo "the emulator did not start" >&2; exit 1; }
+field() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }
+echo "    graph endpoint $(field graphEndpoint)"
+
+export PULUMI_BACKEND_URL="file://$demo/state" PULUMI_CONFIG_PASSPHRASE="demo" PULUMI_HOME="$demo/pulumi-home"
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export NODE_EXTRA_CA_CERTS="$(field caCertPath)"
+mkdir -p "$demo/state"
+pulumi stack select demo --create --non-interactive >/dev/null
+pulumi config set intune:tenantId "$(field tenantId)" --non-interactive
+pulumi config set intune:clientId "$(field clientId)" --non-interactive
+pulumi config set intune:graphEndpoint "$(field graphEndpoint)" --non-interactive
+pulumi config set intune:authorityHost "$(field authorityHost)" --non-interactive
+pulumi config set --secret intune:clientSecret "$(field clientSecret)" --non-interactive
+
+echo "==> pulumi preview"
+pulumi preview --diff --non-interactive
+echo "==> pulumi up"
+pulumi up --yes --skip-preview --non-interactive
+echo "==> pulumi preview (must show no changes)"
+pulumi preview --expect-no-changes --non-interactive
+pulumi stack output --non-interactive
+if [ "${KEEP:-}" != "1" ]; then
+  echo "==> pulumi destroy"
+  pulumi destroy --yes --skip-preview --non-interactive
+  pulumi stack rm demo --yes --non-interactive >/dev/null
+fi
+echo "demo finished"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command (npm test): build, get the real Pulumi CLI, pack the package as users get it, then
+# run unit, integration and e2e tiers in one mocha run. Nothing is skipped: a missing CLI is an error.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+echo "==> build"
+npm run --silent build
+
+echo "==> pulumi toolchain"
+bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"
+export PULUMI_INTUNE_PULUMI_BIN="$bin"
+echo "pulumi $("$bin/pulumi" version) at $bin"
+
+echo "==> npm pack"
+packdir="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-intune-pack-XXXXXX")"
+trap 'rm -rf "$packdir"' EXIT
+npm pack --silent --pack-destination "$packdir" >/dev/null
+export PULUMI_INTUNE_TARBALL="$(ls "$packdir"/pulumi-intune-*.tgz)"
+
+tiers=("test/unit/**/*.test.ts" "test/integration/**/*.test.ts" "test/e2e/**/*.test.ts")
+if [ "$#" -gt 0 ]; then tiers=("$@"); fi
+echo "==> mocha ${tiers[*]}"
+npx mocha --config .mocharc.json --timeout 60000 "${tiers[@]}"

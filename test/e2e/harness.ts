@@ -1,0 +1,197 @@
+// Runs the real Pulumi CLI against programs in a temp workspace that installs pulumi-intune from an
+// `npm pack` tarball, exactly as users would, with a file backend and the emulator as the tenant.
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { EmulatorInfo } from "../support/emulatorClient";
+
+const repo = path.resolve(__dirname, "../..");
+
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): string {
+  return execFileSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+}
+
+/** The directory with `pulumi`, the language host and the dynamic-provider launcher. */
+export function pulumiBinDir(): string {
+  if (process.env.PULUMI_INTUNE_PULUMI_BIN) return process.env.PULUMI_INTUNE_PULUMI_BIN;
+  const out = run("bash", [path.join(repo, "scripts/pulumi-toolchain.sh")], { cwd: repo }).trim().split("\n");
+  const dir = out[out.length - 1];
+  process.env.PULUMI_INTUNE_PULUMI_BIN = dir;
+  return dir;
+}
+
+/** Builds and packs the package once per test run (or reuses PULUMI_INTUNE_TARBALL). */
+export function packageTarball(): string {
+  if (process.env.PULUMI_INTUNE_TARBALL && fs.existsSync(process.env.PULUMI_INTUNE_TARBALL)) return process.env.PULUMI_INTUNE_TARBALL;
+  run("npm", ["run", "--silent", "build"], { cwd: repo });
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-pack-"));
+  const name = run("npm", ["pack", "--silent", "--pack-destination", dest], { cwd: repo }).trim().split("\n").pop()!;
+  process.env.PULUMI_INTUNE_TARBALL = path.join(dest, name);
+  return process.env.PULUMI_INTUNE_TARBALL;
+}
+
+let workspace: string | undefined;
+
+/** A temp directory whose node_modules has the packed pulumi-intune, ts-node and TypeScript; projects live below it. */
+export function e2eWorkspace(): string {
+  if (workspace) return workspace;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-e2e-"));
+  const tarball = packageTarball();
+  const devVersions = require(path.join(repo, "package.json")).devDependencies;
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({
+      name: "e2e-workspace",
+      private: true,
+      dependencies: {
+        "pulumi-intune": `file:${tarball}`,
+        "ts-node": devVersions["ts-node"],
+        typescript: devVersions.typescript,
+        "@types/node": devVersions["@types/node"],
+      },
+    }),
+  );
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir });
+  workspace = dir;
+  return dir;
+}
+
+export interface PulumiResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One Pulumi project + stack in the workspace, wired to an emulator. */
+export class PulumiProject {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stateDir: string;
+
+  constructor(example: string, readonly emulator: EmulatorInfo, readonly stack = "e2e") {
+    const ws = e2eWorkspace();
+    this.dir = fs.mkdtempSync(path.join(ws, `${path.basename(example)}-`));
+    fs.cpSync(path.join(repo, "examples", example), this.dir, { recursive: true, filter: (src) => !/node_modules|package(-lock)?\.json$/.test(src) });
+    this.stateDir = path.join(this.dir, ".state");
+    fs.mkdirSync(this.stateDir);
+    const bin = pulumiBinDir();
+    this.env = {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      PULUMI_HOME: path.join(this.dir, ".pulumi-home"),
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+      // The program must get its credentials from stack config, not from the test runner's environment.
+      AZURE_TENANT_ID: "",
+      AZURE_CLIENT_ID: "",
+      AZURE_CLIENT_SECRET: "",
+      INTUNE_GRAPH_ENDPOINT: "",
+      AZURE_AUTHORITY_HOST: "",
+    };
+  }
+
+  /** Runs `pulumi <args>` in the project; never throws, returns exit code and output. */
+  pulumi(args: string[], opts: { input?: string; timeoutInMs?: number } = {}): Promise<PulumiResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutInMs ?? 240_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+      if (opts.input) child.stdin.end(opts.input);
+      else child.stdin.end();
+    });
+  }
+
+  /** Like {@link pulumi} but fails with the whole output when the exit code is not 0. */
+  async ok(args: string[]): Promise<PulumiResult> {
+    const r = await this.pulumi(args);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    return r;
+  }
+
+  /** `pulumi stack init` and the emulator's connection settings as stack config (secret as secret). */
+  async init(extraConfig: Record<string, string> = {}): Promise<void> {
+    await this.ok(["stack", "init", this.stack]);
+    const config: Record<string, string> = {
+      "intune:tenantId": this.emulator.tenantId,
+      "intune:clientId": this.emulator.clientId,
+      "intune:graphEndpoint": this.emulator.graphEndpoint,
+      "intune:authorityHost": this.emulator.authorityHost,
+      ...extraConfig,
+    };
+    for (const [k, v] of Object.entries(config)) await this.ok(["config", "set", k, v]);
+    await this.ok(["config", "set", "--secret", "intune:clientSecret", this.emulator.clientSecret]);
+  }
+
+  /** Writes `values.json`, which the example programs read for their changeable values. */
+  setValues(values: unknown): void {
+    fs.writeFileSync(path.join(this.dir, "values.json"), JSON.stringify(values, null, 2));
+  }
+
+  async previewJson(extra: string[] = []): Promise<PreviewDigest> {
+    const r = await this.ok(["preview", "--json", ...extra]);
+    return JSON.parse(r.stdout) as PreviewDigest;
+  }
+
+  async up(extra: string[] = []): Promise<PulumiResult> {
+    return this.ok(["up", "--yes", "--skip-preview", ...extra]);
+  }
+
+  stateFile(): string {
+    return path.join(this.stateDir, ".pulumi", "stacks", path.basename(this.dir).replace(/-[^-]+$/, ""), `${this.stack}.json`);
+  }
+
+  /** Every file of the file backend (state, history, backups), concatenated. */
+  allStateText(): string {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else out.push(fs.readFileSync(p, "utf8"));
+      }
+    };
+    walk(this.stateDir);
+    return out.join("\n");
+  }
+
+  async outputs(): Promise<Record<string, any>> {
+    return JSON.parse((await this.ok(["stack", "output", "--json", "--show-secrets"])).stdout);
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The parts of `pulumi preview --json` the tests read. */
+export interface PreviewDigest {
+  steps: {
+    op: string;
+    urn: string;
+    diffReasons?: string[];
+    replaceReasons?: string[];
+    detailedDiff?: Record<string, { kind: string; inputDiff: boolean }> | null;
+    oldState?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+    newState?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  }[];
+  diagnostics?: { urn?: string; message: string; severity: string }[];
+  changeSummary: Record<string, number>;
+}
+
+/** Steps that change something (not `same`), of our resource types only. */
+export function changingSteps(p: PreviewDigest, type?: string) {
+  return p.steps.filter((s) => s.op !== "same" && s.urn.includes("dynamic/intune:") && (!type || s.urn.includes(`intune:${type}::`)));
+}

@@ -1,0 +1,121 @@
+// ScopeTag through the real Pulumi CLI: preview -> up -> empty preview -> change -> drift -> destroy,
+// plus throttling storms and secret hygiene.
+import * as assert from "assert";
+import { createServer } from "../../emulator";
+import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
+import { changingSteps, PulumiProject } from "./harness";
+
+describe("e2e: ScopeTag with the real Pulumi CLI", function () {
+  this.timeout(900_000);
+  let server: ReturnType<typeof createServer>;
+  let info: EmulatorInfo;
+  let emulator: EmulatorClient;
+  let project: PulumiProject;
+
+  const userTags = async () =>
+    ((await emulator.graph("GET", "/deviceManagement/roleScopeTags")).body.value as any[]).filter((t) => !t.isBuiltIn);
+
+  before(async () => {
+    server = createServer();
+    info = await server.start();
+    emulator = new EmulatorClient(info);
+    project = new PulumiProject("scope-tag", info);
+    await project.init();
+  });
+
+  after(async () => {
+    project?.cleanup();
+    await server?.close();
+  });
+
+  it("previews a create and writes nothing", async () => {
+    await emulator.clearRequests();
+    const preview = await project.previewJson();
+    const steps = changingSteps(preview, "ScopeTag");
+    assert.deepStrictEqual(steps.map((s) => s.op), ["create"]);
+    assert.ok(steps[0].urn.endsWith("pulumi-nodejs:dynamic/intune:ScopeTag::mail-admins"), steps[0].urn);
+    const writes = (await emulator.requests()).filter((r) => r.method !== "GET" && !r.path.includes("/oauth2/"));
+    assert.deepStrictEqual(writes, []);
+  });
+
+  it("creates the tag on up, and a second preview shows zero changes", async () => {
+    await project.up();
+    const tags = await userTags();
+    assert.deepStrictEqual(
+      tags.map((t) => [t.displayName, t.description]),
+      [["EMEA mail admins", "Admins who manage e-mail profiles in EMEA"]],
+    );
+    const outputs = await project.outputs();
+    assert.strictEqual(outputs.scopeTagId, tags[0].id);
+
+    const again = await project.previewJson();
+    assert.deepStrictEqual(changingSteps(again), [], JSON.stringify(again.steps, null, 1));
+    assert.strictEqual(again.changeSummary.update ?? 0, 0);
+  });
+
+  it("shows exactly the changed property in preview --json and --diff", async () => {
+    project.setValues({ description: "Admins for EMEA and APAC" });
+    const preview = await project.previewJson();
+    const steps = changingSteps(preview, "ScopeTag");
+    assert.strictEqual(steps.length, 1);
+    assert.strictEqual(steps[0].op, "update");
+    assert.deepStrictEqual(steps[0].diffReasons, ["description"]);
+    assert.deepStrictEqual(Object.keys(steps[0].detailedDiff ?? {}), ["description"]);
+    assert.strictEqual(steps[0].detailedDiff!.description.kind, "update");
+
+    const text = await project.ok(["preview", "--diff"]);
+    assert.match(text.stdout, /~ description\s*:\s*"Admins who manage e-mail profiles in EMEA" => "Admins for EMEA and APAC"/);
+    assert.doesNotMatch(text.stdout, /~ displayName/);
+
+    await project.up();
+    assert.strictEqual((await userTags())[0].description, "Admins for EMEA and APAC");
+  });
+
+  it("reports an out-of-band change on refresh and repairs it on the next up", async () => {
+    const [tag] = await userTags();
+    const patched = await emulator.graph("PATCH", `/deviceManagement/roleScopeTags/${tag.id}`, { displayName: "Renamed in the portal" });
+    assert.strictEqual(patched.status, 204);
+
+    const refresh = await project.ok(["refresh", "--preview-only", "--json"]);
+    const digest = JSON.parse(refresh.stdout);
+    const drift = digest.steps.find((s: any) => s.urn.includes("intune:ScopeTag::"));
+    assert.ok(drift, refresh.stdout);
+    assert.strictEqual(drift.op, "update");
+    assert.strictEqual(drift.newState.outputs.displayName, "Renamed in the portal");
+    assert.strictEqual(drift.oldState.outputs.displayName, "EMEA mail admins");
+
+    await project.ok(["refresh", "--yes"]);
+    const repair = await project.previewJson();
+    const steps = changingSteps(repair, "ScopeTag");
+    assert.deepStrictEqual(steps.map((s) => [s.op, s.diffReasons]), [["update", ["displayName"]]]);
+    await project.up();
+    assert.strictEqual((await userTags())[0].displayName, "EMEA mail admins");
+  });
+
+  it("converges through a storm of 429s", async () => {
+    project.setValues({ description: "Changed under throttling" });
+    await emulator.injectFault({ match: { path: "roleScopeTags" }, fault: "throttle", retryAfterInSeconds: 1, count: 4 });
+    await project.up();
+    await emulator.clearFaults();
+    const log = await emulator.requests();
+    assert.ok(log.filter((r) => r.status === 429).length >= 4, "the storm reached the provider");
+    assert.strictEqual((await userTags())[0].description, "Changed under throttling");
+    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
+  });
+
+  it("keeps the client secret out of state, --json output and logs", async () => {
+    const outputs: string[] = [];
+    outputs.push((await project.ok(["preview", "--json"])).stdout);
+    outputs.push((await project.ok(["stack", "export"])).stdout);
+    const logged = await project.pulumi(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr", "--logflow"]);
+    outputs.push(logged.stdout, logged.stderr, project.allStateText());
+    for (const text of outputs) assert.ok(!text.includes(info.clientSecret), "client secret leaked");
+  });
+
+  it("destroy leaves the emulator without our tag", async () => {
+    await project.ok(["destroy", "--yes", "--skip-preview"]);
+    assert.deepStrictEqual(await userTags(), []);
+    const tags = (await emulator.graph("GET", "/deviceManagement/roleScopeTags")).body.value;
+    assert.deepStrictEqual(tags.map((t: any) => t.id), ["0"]);
+  });
+});
