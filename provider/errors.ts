@@ -6,6 +6,7 @@ export const IntuneErrorNames = {
   configuration: "IntuneConfigurationError",
   validation: "IntuneValidationError",
   graphRequest: "GraphRequestError",
+  resourceInit: "IntuneResourceInitError",
 } as const;
 
 /** Base of every error thrown by pulumi-intune. */
@@ -96,6 +97,21 @@ export class GraphRequestError extends IntuneError {
     this.method = method;
     this.path = path;
     this.missingPermission = missing;
+  }
+}
+
+/**
+ * The object was created but a later step failed. Pulumi records it (with `id` and `properties`) as
+ * created-with-errors, so nothing is orphaned and the next `up` finishes the job through `update`.
+ */
+export class IntuneResourceInitError extends IntuneError {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[] = [message],
+  ) {
+    super(IntuneErrorNames.resourceInit, message);
   }
 }
 

@@ -1,0 +1,57 @@
+// Real Pulumi warnings from inside the dynamic provider. The provider process has no engine connection
+// of its own (pulumi.log would only print to stderr, shown as info), but the engine's address is the
+// last argument it was started with, so we call the engine's Log RPC ourselves, with the resource URN.
+import type * as grpcTypes from "@grpc/grpc-js";
+
+export type LogSeverity = "debug" | "info" | "warning" | "error";
+
+let client: any;
+let unavailable = false;
+
+/** The engine address handed to the dynamic provider (`127.0.0.1:<port>` as last argv), if any. */
+export function engineAddress(argv: readonly string[] = process.argv): string | undefined {
+  const last = argv[argv.length - 1];
+  return last && /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(last) ? last : undefined;
+}
+
+function engineClient(): any {
+  if (client || unavailable) return client;
+  const address = engineAddress();
+  if (!address) {
+    unavailable = true;
+    return undefined;
+  }
+  // The grpc-js that @pulumi/pulumi itself uses, so its generated stubs and our channel agree.
+  const path = require("path") as typeof import("path");
+  const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const grpc: typeof grpcTypes = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+  const services = require("@pulumi/pulumi/proto/engine_grpc_pb");
+  client = new services.EngineClient(address, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 1 << 30,
+  });
+  return client;
+}
+
+/**
+ * Sends one diagnostic to the engine, attached to `urn` when given. Falls back to stderr (shown as
+ * info) when no engine is reachable, e.g. in tests.
+ */
+export function engineLog(severity: LogSeverity, message: string, urn?: string): Promise<void> {
+  const c = engineClient();
+  if (!c) {
+    process.stderr.write(`${severity}: ${message}\n`);
+    return Promise.resolve();
+  }
+  const pb = require("@pulumi/pulumi/proto/engine_pb");
+  const req = new pb.LogRequest();
+  const sev = { debug: pb.LogSeverity.DEBUG, info: pb.LogSeverity.INFO, warning: pb.LogSeverity.WARNING, error: pb.LogSeverity.ERROR }[severity];
+  req.setSeverity(sev);
+  req.setMessage(message);
+  if (urn) req.setUrn(urn);
+  return new Promise((resolve) => {
+    c.log(req, (err: Error | null) => {
+      if (err) process.stderr.write(`${severity}: ${message}\n`);
+      resolve();
+    });
+  });
+}

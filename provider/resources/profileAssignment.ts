@@ -1,0 +1,215 @@
+// ProfileAssignment: targets of one device configuration (an e-mail profile, or the certificate and
+// trusted-root profiles it needs). POST /assign replaces *every* assignment of a profile, so this
+// resource never calls it: it creates and deletes single assignments and owns only those it created.
+// Assignments made in the portal, or by another ProfileAssignment, are never touched.
+import { randomUUID } from "crypto";
+import { z } from "zod";
+import { diffInputs, deepEqual } from "../diff";
+import { isGraphRequestError } from "../errors";
+import { graph } from "../runtime";
+import { failuresFromZod, isUnknown, show } from "../validation";
+import { profilesPath } from "./paths";
+import type { Props, ResourceHandler } from "./types";
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const targetKinds = ["group", "exclusionGroup", "allLicensedUsers", "allDevices"] as const;
+export type TargetKind = (typeof targetKinds)[number];
+
+const odataTypeOf: Record<TargetKind, string> = {
+  group: "#microsoft.graph.groupAssignmentTarget",
+  exclusionGroup: "#microsoft.graph.exclusionGroupAssignmentTarget",
+  allLicensedUsers: "#microsoft.graph.allLicensedUsersAssignmentTarget",
+  allDevices: "#microsoft.graph.allDevicesAssignmentTarget",
+};
+
+/** One normalised target. `filterType` is "none" exactly when there is no filter. */
+export interface AssignmentTarget {
+  kind: TargetKind;
+  groupId?: string;
+  filterId?: string;
+  filterType: "none" | "include" | "exclude";
+}
+
+const idString = (what: string) =>
+  z.string().refine((v) => isUnknown(v) || guid.test(v), { message: `must be ${what} (a GUID)` });
+
+const targetSchema = z
+  .object({
+    kind: z.enum(targetKinds),
+    groupId: idString("an Entra ID group id").optional(),
+    filterId: idString("an assignment filter id").optional(),
+    filterType: z.enum(["none", "include", "exclude"]).optional(),
+  })
+  .strict();
+
+export const profileAssignmentInputKeys = ["profileId", "targets"] as const;
+export const profileAssignmentReplaceKeys = ["profileId"] as const;
+
+/** Stable identity of a target on a profile: a profile has each group (and each "all …") once. */
+export function targetKey(t: { kind: string; groupId?: string }): string {
+  return t.groupId ? `${t.kind}:${t.groupId.toLowerCase()}` : t.kind;
+}
+
+function normaliseTarget(t: z.infer<typeof targetSchema>): AssignmentTarget {
+  const out: AssignmentTarget = { kind: t.kind, filterType: t.filterId ? (t.filterType ?? "include") : "none" };
+  if (t.groupId) out.groupId = isUnknown(t.groupId) ? t.groupId : t.groupId.toLowerCase();
+  if (t.filterId) out.filterId = isUnknown(t.filterId) ? t.filterId : t.filterId.toLowerCase();
+  return out;
+}
+
+/** Validates and normalises ProfileAssignment inputs (no network). */
+export function checkProfileAssignmentInputs(news: Props): { inputs: Props; failures: { property: string; reason: string }[] } {
+  const raw: Props = {};
+  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__")) raw[k] = v;
+  const schema = z
+    .object({
+      profileId: z.string().min(1),
+      targets: z.array(targetSchema).min(1),
+    })
+    .strict();
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { inputs: raw, failures: failuresFromZod(parsed.error, raw) };
+  const failures: { property: string; reason: string }[] = [];
+  const seen = new Map<string, number>();
+  parsed.data.targets.forEach((t, i) => {
+    const at = `targets[${i}]`;
+    const needsGroup = t.kind === "group" || t.kind === "exclusionGroup";
+    if (needsGroup && !t.groupId) failures.push({ property: `${at}.groupId`, reason: `\`${at}.groupId\` is required for a target of kind "${t.kind}"` });
+    if (!needsGroup && t.groupId)
+      failures.push({ property: `${at}.groupId`, reason: `\`${at}.groupId\` must not be set for a target of kind "${t.kind}", got ${show(t.groupId)}` });
+    if (t.kind === "exclusionGroup" && t.filterId)
+      failures.push({ property: `${at}.filterId`, reason: `\`${at}.filterId\` must not be set on an exclusion group (Intune applies filters to included targets only), got ${show(t.filterId)}` });
+    if (!t.filterId && t.filterType && t.filterType !== "none")
+      failures.push({ property: `${at}.filterType`, reason: `\`${at}.filterType\` needs \`${at}.filterId\`, got ${show(t.filterType)} without a filter` });
+    if (t.filterId && t.filterType === "none")
+      failures.push({ property: `${at}.filterType`, reason: `\`${at}.filterType\` must be "include" or "exclude" when a filter is set, got "none"` });
+    if (t.groupId && isUnknown(t.groupId)) return;
+    const key = targetKey(t);
+    if (seen.has(key))
+      failures.push({ property: at, reason: `\`${at}\` repeats \`targets[${seen.get(key)}]\` (${key}); a profile takes each target once` });
+    else seen.set(key, i);
+  });
+  const targets = parsed.data.targets.map(normaliseTarget).sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+  return { inputs: { profileId: parsed.data.profileId, targets }, failures };
+}
+
+interface LiveAssignment {
+  id: string;
+  target: Record<string, unknown> & { "@odata.type": string; groupId?: string };
+}
+
+function toWire(t: AssignmentTarget): Props {
+  const target: Props = { "@odata.type": odataTypeOf[t.kind] };
+  if (t.groupId) target.groupId = t.groupId;
+  if (t.kind !== "exclusionGroup") {
+    target.deviceAndAppManagementAssignmentFilterId = t.filterId ?? null;
+    target.deviceAndAppManagementAssignmentFilterType = t.filterType;
+  }
+  return { target };
+}
+
+function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
+  const kind = (Object.keys(odataTypeOf) as TargetKind[]).find((k) => odataTypeOf[k] === a.target["@odata.type"]);
+  if (!kind) return undefined; // e.g. a Configuration Manager collection: not ours to model
+  const filterId = a.target.deviceAndAppManagementAssignmentFilterId as string | null | undefined;
+  const out: AssignmentTarget = { kind, filterType: filterId ? ((a.target.deviceAndAppManagementAssignmentFilterType as AssignmentTarget["filterType"]) ?? "include") : "none" };
+  if (a.target.groupId) out.groupId = String(a.target.groupId).toLowerCase();
+  if (filterId) out.filterId = filterId.toLowerCase();
+  return out;
+}
+
+const assignmentsPath = (profileId: string) => `${profilesPath}/${encodeURIComponent(profileId)}/assignments`;
+
+async function listAssignments(profileId: string): Promise<LiveAssignment[] | undefined> {
+  try {
+    return await graph().list<LiveAssignment>(assignmentsPath(profileId));
+  } catch (e) {
+    if (isGraphRequestError(e) && e.statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Creates our targets one by one; on failure removes what it created, so nothing is left behind. */
+async function addTargets(profileId: string, targets: AssignmentTarget[], live: LiveAssignment[], owned: Record<string, string>): Promise<Record<string, string>> {
+  const created: Record<string, string> = {};
+  const ownedIds = new Set(Object.values(owned));
+  try {
+    for (const t of targets) {
+      const clash = live.find((a) => !ownedIds.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
+      if (clash) {
+        throw new Error(
+          `profile ${profileId} already has an assignment for ${targetKey(t)} (assignment ${clash.id}) that this ProfileAssignment does not own ` +
+            `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here`,
+        );
+      }
+      const a = await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t));
+      created[targetKey(t)] = a.id;
+    }
+  } catch (e) {
+    for (const id of Object.values(created)) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
+    throw e;
+  }
+  return created;
+}
+
+async function removeOwned(profileId: string, ids: string[]): Promise<void> {
+  for (const id of ids) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
+}
+
+export const profileAssignmentHandler: ResourceHandler = {
+  async check(_olds, news) {
+    const { inputs, failures } = checkProfileAssignmentInputs(news);
+    return failures.length > 0 ? { inputs, failures } : { inputs };
+  },
+
+  async diff(_id, olds, news) {
+    return diffInputs(olds, news, profileAssignmentInputKeys, profileAssignmentReplaceKeys);
+  },
+
+  async create(inputs) {
+    const profileId = String(inputs.profileId);
+    const live = await listAssignments(profileId);
+    if (!live) throw new Error(`\`profileId\` must name an existing device configuration, got "${profileId}" (Graph answered 404)`);
+    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {});
+    return { id: `${profileId}:${randomUUID()}`, outs: { profileId, targets: inputs.targets, assignmentIds } };
+  },
+
+  async read(id, props) {
+    const profileId = String(props.profileId);
+    const live = await listAssignments(profileId);
+    if (!live) return { id: "" };
+    const owned = (props.assignmentIds ?? {}) as Record<string, string>;
+    const assignmentIds: Record<string, string> = {};
+    const targets: AssignmentTarget[] = [];
+    for (const a of live) {
+      if (!Object.values(owned).includes(a.id)) continue;
+      const t = fromWire(a);
+      if (!t) continue;
+      targets.push(t);
+      assignmentIds[targetKey(t)] = a.id;
+    }
+    targets.sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
+    const inputs = { profileId, targets };
+    return { id, props: { ...inputs, assignmentIds }, inputs };
+  },
+
+  async update(_id, olds, news) {
+    const profileId = String(news.profileId);
+    const owned = { ...((olds.assignmentIds ?? {}) as Record<string, string>) };
+    const oldTargets = new Map(((olds.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+    const newTargets = new Map((news.targets as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+    // A changed filter is a new assignment for the same target: remove, then add.
+    const removed = [...oldTargets.keys()].filter((k) => !newTargets.has(k) || !deepEqual(oldTargets.get(k), newTargets.get(k)));
+    const added = [...newTargets.keys()].filter((k) => !oldTargets.has(k) || !deepEqual(oldTargets.get(k), newTargets.get(k)));
+    await removeOwned(profileId, removed.map((k) => owned[k]).filter(Boolean));
+    for (const k of removed) delete owned[k];
+    const live = (await listAssignments(profileId)) ?? [];
+    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned));
+    return { outs: { profileId, targets: news.targets, assignmentIds: owned } };
+  },
+
+  async delete(_id, props) {
+    await removeOwned(String(props.profileId), Object.values((props.assignmentIds ?? {}) as Record<string, string>));
+  },
+};
