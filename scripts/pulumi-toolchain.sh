@@ -43,15 +43,36 @@ dest="$cache_root/pulumi-v$version"
 bin="$dest/bin"
 mkdir -p "$cache_root"
 
-cached_ok() {
-  [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ -x "$bin/pulumi-resource-pulumi-nodejs" ] &&
-    [ "$("$bin/pulumi" version 2>/dev/null)" = "v$version" ]
+# Our own language host (toolchain/langhost): rebuilt whenever its sources change.
+langhost_src="$here/toolchain/langhost"
+langhost_hash="$(cat "$langhost_src"/go.mod "$langhost_src"/go.sum "$langhost_src"/*.go | sha256sum | cut -c1-16)"
+
+cli_ok() { [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "v$version" ]; }
+langhost_ok() { [ -x "$bin/pulumi-language-nodejs" ] && [ "$(cat "$bin/.langhost-hash" 2>/dev/null)" = "$langhost_hash" ]; }
+cached_ok() { cli_ok && langhost_ok && [ -x "$bin/pulumi-resource-pulumi-nodejs" ]; }
+
+# The checksum database has no entry for some Pulumi module versions (lookup answers 404), so those
+# modules are taken on the proxy's word alone; everything else is still verified.
+export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi"
+export CGO_ENABLED=0
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
+
+build_langhost() {
+  log "compiling pulumi-language-nodejs (toolchain/langhost)"
+  (cd "$langhost_src" && go build -trimpath -ldflags "-s -w -X main.version=v$version" -o "$bin/pulumi-language-nodejs" .)
+  echo "$langhost_hash" >"$bin/.langhost-hash"
 }
 
 # One build at a time per cache (CI and a developer shell may race).
 exec 9>"$cache_root/.lock"
 flock 9
 
+if cli_ok && ! cached_ok; then
+  # Only the language host or the launcher changed: a few seconds.
+  command -v go >/dev/null 2>&1 || { log "no Go toolchain to build the language host"; exit 1; }
+  langhost_ok || build_langhost
+  cp "$launcher" "$bin/pulumi-resource-pulumi-nodejs" && chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+fi
 if cached_ok; then
   log "using cached pulumi v$version ($bin)"
   echo "$bin"
@@ -66,44 +87,27 @@ work="$dest/wrapper"
 rm -rf "$work" && mkdir -p "$work" "$bin"
 cd "$work"
 
-# The release commit: the language host has no tags, so it is fetched by commit hash (Go turns it
-# into a pseudo-version). Every module must come from the same commit to avoid skew.
-# The checksum database has no entry for some Pulumi module versions (lookup answers 404), so those
-# modules are taken on the proxy's word alone; everything else is still verified.
-export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi"
-commit=""
-for mod in "github.com/pulumi/pulumi/sdk/v3" "github.com/pulumi/pulumi/pkg/v3"; do
-  commit="$(go mod download -json "$mod@v$version" | jq -r '.Origin.Hash // empty')"
-  [ -z "$commit" ] || break
-done
-[ -n "$commit" ] || { log "could not find the release commit of pulumi v$version on the Go module proxy"; exit 1; }
-log "release commit $commit"
-
+# The CLI is built from pkg/v3 in a wrapper module: `go install` refuses modules with replace
+# directives, so pkg's non-local ones are copied here. (sdk's replaces do not apply to the CLI build.)
 go mod init local/pulumi-build >/dev/null 2>&1
-# Copy the non-local replace directives of pkg and sdk (go install refuses modules with replaces).
-for mod in "github.com/pulumi/pulumi/pkg/v3" "github.com/pulumi/pulumi/sdk/v3"; do
-  gomod="$(go mod download -json "$mod@v$version" | jq -r .GoMod)"
-  go mod edit -json "$gomod" | jq -r '(.Replace // [])[] | select(.New.Version != null) |
-      "\(.Old.Path)\(if .Old.Version then "@"+.Old.Version else "" end)=\(.New.Path)@\(.New.Version)"' |
-    while read -r r; do
-      go mod edit -replace="$r"
-      log "replace $r"
-    done
-done
+gomod="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" | jq -r .GoMod)"
+go mod edit -json "$gomod" | jq -r '(.Replace // [])[] | select(.New.Version != null) |
+    "\(.Old.Path)\(if .Old.Version then "@"+.Old.Version else "" end)=\(.New.Path)@\(.New.Version)"' |
+  while read -r r; do
+    go mod edit -replace="$r"
+    log "replace $r"
+  done
 
 log "resolving modules (go get)"
 go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$version" >&2
-go get -tool "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$commit" >&2
 go get "github.com/pulumi/pulumi/sdk/v3@v$version" "github.com/pulumi/pulumi/pkg/v3@v$version" >&2
 go mod tidy >&2
 
-ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version"
-export CGO_ENABLED=0
 log "compiling pulumi (the long part)"
 go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-log "compiling pulumi-language-nodejs"
-go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$bin/pulumi-language-nodejs" \
-  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+# Pulumi's own Node.js language host is a separate Go module that the module proxy here refuses to
+# serve (403 "This module version is not available"), so we build our own against the same SDK version.
+build_langhost
 cp "$launcher" "$bin/pulumi-resource-pulumi-nodejs"
 chmod +x "$bin/pulumi-resource-pulumi-nodejs"
 
