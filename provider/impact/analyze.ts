@@ -1,0 +1,215 @@
+// Impact analysis at preview. Runs only when something relevant changes (a create, changed settings,
+// changed targets), so a preview with no such change makes no Graph calls for it. Never writes.
+import { type EmailPlatform, emailPlatforms, platformForOdataType } from "../email";
+import { engineLog } from "../engineLog";
+import { graph } from "../runtime";
+import { isUnknown } from "../validation";
+import { profilesPath } from "../resources/paths";
+import { type GroupInfo, type ImpactFact, renderFact } from "./facts";
+import { lookupGroups } from "./groups";
+
+/** What the impact rules need to know about an e-mail profile. */
+export interface ProfileFacts {
+  urn?: string;
+  id?: string;
+  displayName: string;
+  platform: EmailPlatform;
+  hostName?: string;
+  emailAddressSource?: string;
+  identityCertificateId?: string;
+}
+
+/** A target as the analysis sees it (normalised ProfileAssignment target). */
+export interface TargetFacts {
+  kind: string;
+  groupId?: string;
+}
+
+interface AssignmentRecord {
+  urn?: string;
+  profileUrn?: string;
+  profileId?: string;
+  targets: TargetFacts[];
+}
+
+// Everything the provider process saw in this run: the engine checks every resource, so by the time a
+// later resource is checked, the earlier ones of the stack are known.
+const profilesByUrn = new Map<string, ProfileFacts>();
+const profilesById = new Map<string, ProfileFacts>();
+const assignmentsByUrn = new Map<string, AssignmentRecord>();
+
+/** Forgets the run's registry (tests). */
+export function resetImpactRegistry(): void {
+  profilesByUrn.clear();
+  profilesById.clear();
+  assignmentsByUrn.clear();
+}
+
+const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
+
+export function registerProfile(p: ProfileFacts): void {
+  if (p.urn) profilesByUrn.set(p.urn, p);
+  if (known(p.id)) profilesById.set(p.id, p);
+}
+
+export function registerAssignment(a: AssignmentRecord): void {
+  if (a.urn) assignmentsByUrn.set(a.urn, a);
+}
+
+/** Sends each fact as a real warning on `urn`. */
+export async function emit(facts: ImpactFact[], urn: string | undefined): Promise<void> {
+  for (const f of facts) await engineLog("warning", renderFact(f), urn);
+}
+
+function duplicateKey(p: ProfileFacts): string | undefined {
+  const rule = emailPlatforms[p.platform].duplicateKey;
+  if (rule === "hostAndAddress") return `host ${String(p.hostName ?? "").toLowerCase()} + address ${p.emailAddressSource}`;
+  if (rule === "address") return `address ${p.emailAddressSource}`;
+  return undefined;
+}
+
+/** The facts of an e-mail profile: from this run's registry, else from the tenant. */
+export async function profileFacts(ref: { profileUrn?: string; profileId?: string }): Promise<ProfileFacts | undefined> {
+  if (ref.profileUrn && profilesByUrn.has(ref.profileUrn)) return profilesByUrn.get(ref.profileUrn);
+  if (!known(ref.profileId)) return undefined;
+  if (profilesById.has(ref.profileId)) return profilesById.get(ref.profileId);
+  const live = await graph().get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(ref.profileId)}`);
+  const platform = live ? platformForOdataType(String(live["@odata.type"])) : undefined;
+  if (!live || !platform) return undefined; // not an e-mail profile (a certificate profile, say)
+  const facts: ProfileFacts = {
+    id: ref.profileId,
+    displayName: String(live.displayName),
+    platform,
+    hostName: live.hostName as string | undefined,
+    emailAddressSource: live.emailAddressSource as string | undefined,
+  };
+  if (emailPlatforms[platform].certificateRefs.some((r) => r.navigation === "identityCertificate")) {
+    const cert = await graph().get<{ id: string }>(`${profilesPath}/${encodeURIComponent(ref.profileId)}/microsoft.graph.${emailPlatforms[platform].typeName}/identityCertificate`);
+    if (cert?.id) facts.identityCertificateId = cert.id;
+  }
+  profilesById.set(ref.profileId, facts);
+  return facts;
+}
+
+function groupIds(targets: TargetFacts[]): string[] {
+  return targets.filter((t) => t.kind === "group" && known(t.groupId)).map((t) => t.groupId!.toLowerCase());
+}
+
+/** Group ids a profile is assigned to: in the tenant, plus what this run's ProfileAssignments add. */
+async function assignedGroups(profile: { urn?: string; id?: string }): Promise<Set<string>> {
+  const groups = new Set<string>();
+  if (known(profile.id)) {
+    const live = await graph().list<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(profile.id)}/assignments`);
+    for (const a of live) if (a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget" && a.target.groupId) groups.add(a.target.groupId.toLowerCase());
+  }
+  for (const a of assignmentsByUrn.values()) {
+    if ((profile.urn && a.profileUrn === profile.urn) || (known(profile.id) && a.profileId === profile.id)) for (const g of groupIds(a.targets)) groups.add(g);
+  }
+  return groups;
+}
+
+/**
+ * A ProfileAssignment adds and/or removes targets: who receives the profile, duplicate-account effects
+ * per platform, device-group targets, conflicts with other profiles of the stack, certificate chains.
+ */
+export async function assignmentImpact(
+  urn: string | undefined,
+  ref: { profileUrn?: string; profileId?: string },
+  added: TargetFacts[],
+  removed: TargetFacts[],
+): Promise<ImpactFact[]> {
+  const profile = await profileFacts(ref);
+  if (!profile) return [];
+  const facts: ImpactFact[] = [];
+  const ids = [...new Set([...groupIds(added), ...groupIds(removed)])];
+  const groups = ids.length > 0 ? await lookupGroups(ids) : new Map<string, GroupInfo>();
+  const infos = (targets: TargetFacts[]) => groupIds(targets).map((id) => groups.get(id)!).filter(Boolean);
+  const addedGroups = infos(added);
+  const allUsers = added.some((t) => t.kind === "allLicensedUsers");
+  const allDevices = added.some((t) => t.kind === "allDevices");
+  const label = emailPlatforms[profile.platform].label;
+
+  if (addedGroups.length > 0 || allUsers || allDevices) {
+    facts.push({ kind: "newRecipients", profile: profile.displayName, platform: label, groups: addedGroups, allUsers, allDevices });
+    const rule = emailPlatforms[profile.platform].duplicateKey;
+    const host = String(profile.hostName ?? "");
+    const address = String(profile.emailAddressSource ?? "");
+    if (profile.platform === "iosIpados") facts.push({ kind: "duplicateAccountBlocked", profile: profile.displayName, hostName: host, addressSource: address, groups: addedGroups });
+    else if (rule === "hostAndAddress" || rule === "address")
+      facts.push({ kind: "duplicateAccountOverwritten", profile: profile.displayName, platform: label, matchedOn: rule, hostName: host, addressSource: address, groups: addedGroups });
+    const deviceGroups = addedGroups.filter((g) => g.isDeviceGroup);
+    if (deviceGroups.length > 0) facts.push({ kind: "deviceGroupTarget", profile: profile.displayName, groups: deviceGroups });
+    facts.push(...(await conflicts(profile, ref, addedGroups)));
+    facts.push(...(await certificateGaps(profile, ref, addedGroups)));
+  }
+  const removedGroups = infos(removed);
+  const lostAllUsers = removed.some((t) => t.kind === "allLicensedUsers");
+  const lostAllDevices = removed.some((t) => t.kind === "allDevices");
+  if (removedGroups.length > 0 || lostAllUsers || lostAllDevices)
+    facts.push({ kind: "accountRemoval", profile: profile.displayName, groups: removedGroups, allUsers: lostAllUsers, allDevices: lostAllDevices });
+  await emit(facts, urn);
+  return facts;
+}
+
+async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; profileId?: string }, groups: GroupInfo[]): Promise<ImpactFact[]> {
+  const key = duplicateKey(profile);
+  if (!key) return [];
+  const facts: ImpactFact[] = [];
+  const others = new Map<string, ProfileFacts>();
+  for (const p of [...profilesByUrn.values(), ...profilesById.values()]) {
+    const same = (ref.profileUrn && p.urn === ref.profileUrn) || (known(ref.profileId) && p.id === ref.profileId) || p === profile;
+    if (!same && p.platform === profile.platform && duplicateKey(p) === key) others.set(p.urn ?? p.id ?? p.displayName, p);
+  }
+  for (const other of others.values()) {
+    const theirs = await assignedGroups(other);
+    const overlap = groups.filter((g) => theirs.has(g.id));
+    if (overlap.length > 0)
+      facts.push({ kind: "duplicateConflict", profile: profile.displayName, otherProfile: other.displayName, platform: emailPlatforms[profile.platform].label, key, groups: overlap });
+  }
+  return facts;
+}
+
+async function certificateGaps(profile: ProfileFacts, _ref: unknown, groups: GroupInfo[]): Promise<ImpactFact[]> {
+  if (!known(profile.identityCertificateId) || groups.length === 0) return [];
+  const facts: ImpactFact[] = [];
+  const certId = profile.identityCertificateId;
+  const cert = await graph().get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(certId)}`);
+  const certName = cert ? String(cert.displayName) : certId;
+  const certGroups = await assignedGroups({ id: certId });
+  const missing = groups.filter((g) => !certGroups.has(g.id));
+  if (missing.length > 0) facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: certName, role: "identityCertificate", missingGroups: missing });
+  if (cert) {
+    const type = String(cert["@odata.type"]).replace(/^#microsoft\.graph\./, "");
+    // Only some certificate types link a trusted root (iOS PKCS has none): a refusal means "no root".
+    const root = await graph()
+      .get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(certId)}/microsoft.graph.${type}/rootCertificate`)
+      .catch(() => undefined);
+    if (root?.id) {
+      const rootGroups = await assignedGroups({ id: String(root.id) });
+      const rootMissing = groups.filter((g) => !rootGroups.has(g.id));
+      if (rootMissing.length > 0)
+        facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: String(root.displayName), role: "trustedRoot", missingGroups: rootMissing });
+    }
+  }
+  return facts;
+}
+
+/** An assigned e-mail profile's settings change: its users are asked to approve the reconfiguration. */
+export async function profileUpdateImpact(urn: string | undefined, profile: ProfileFacts, changedSettings: string[]): Promise<ImpactFact[]> {
+  if (changedSettings.length === 0 || !known(profile.id)) return [];
+  const ids = [...(await assignedGroups(profile))];
+  if (ids.length === 0) return [];
+  const groups = [...(await lookupGroups(ids)).values()];
+  const facts: ImpactFact[] = [{ kind: "reconfigurationPrompt", profile: profile.displayName, changedSettings, groups }];
+  await emit(facts, urn);
+  return facts;
+}
+
+/** Runs an impact computation; a failure becomes a warning instead of failing the preview. */
+export async function safely(urn: string | undefined, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    await engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn);
+  }
+}

@@ -1,0 +1,37 @@
+// Group names and member counts for impact messages: fetched through $batch, cached for the run.
+import { graph } from "../runtime";
+import type { GroupInfo } from "./facts";
+
+const cache = new Map<string, GroupInfo>();
+
+/** Forgets what was fetched (tests). */
+export function clearGroupCache(): void {
+  cache.clear();
+}
+
+function count(body: unknown): number {
+  const n = typeof body === "number" ? body : parseInt(String(body), 10);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** Looks up groups by id; unknown ids come back with their id as name and zero members. */
+export async function lookupGroups(ids: readonly string[]): Promise<Map<string, GroupInfo>> {
+  const wanted = [...new Set(ids.map((i) => i.toLowerCase()))].filter((id) => !cache.has(id));
+  if (wanted.length > 0) {
+    const eventual = { ConsistencyLevel: "eventual" };
+    const requests = wanted.flatMap((id, i) => [
+      { id: `g${i}`, path: `/groups/${id}?$select=id,displayName` },
+      { id: `u${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, headers: eventual },
+      { id: `d${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.device/$count`, headers: eventual },
+    ]);
+    const results = await graph().batchGet(requests);
+    wanted.forEach((id, i) => {
+      const g = results.get(`g${i}`);
+      const users = results.get(`u${i}`)?.status === 200 ? count(results.get(`u${i}`)!.body) : 0;
+      const devices = results.get(`d${i}`)?.status === 200 ? count(results.get(`d${i}`)!.body) : 0;
+      const name = g?.status === 200 ? String((g.body as { displayName?: string }).displayName ?? id) : `${id} (not found)`;
+      cache.set(id, { id, displayName: name, memberCount: users + devices, userCount: users, deviceCount: devices, isDeviceGroup: devices > 0 && users === 0 });
+    });
+  }
+  return new Map(ids.map((id) => [id, cache.get(id.toLowerCase())!]));
+}

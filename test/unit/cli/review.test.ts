@@ -1,0 +1,121 @@
+import * as assert from "assert";
+import { driftFromRefresh, differingPaths } from "../../../cli/drift";
+import { parsePreviewJson, PreviewInputError } from "../../../cli/previewJson";
+import { buildReport, mask, policyExitCode, renderMarkdown } from "../../../cli/review";
+import { renderFact } from "../../../provider/impact/facts";
+
+const urn = (type: string, name: string) => `urn:pulumi:dev::demo::pulumi-nodejs:dynamic/intune:${type}::${name}`;
+
+describe("parsePreviewJson", () => {
+  const bad: [string, string, RegExp][] = [
+    ["empty input", "", /is empty/],
+    ["truncated JSON", '{"steps": [{"op": "create"', /is truncated/],
+    ["plain text preview", "Previewing update (dev):", /is not JSON/],
+    ["a Terraform plan", '{"format_version":"1.2","resource_changes":[]}', /looks like a Terraform plan/],
+    ["an object without steps", '{"hello":1}', /has no "steps" array/],
+    ["a step without urn", '{"steps":[{"op":"create"}]}', /steps\[0\] lacks "op" or "urn"/],
+  ];
+  for (const [what, text, reason] of bad) {
+    it(`refuses ${what}`, () => {
+      assert.throws(() => parsePreviewJson(text, "preview.json"), (e: Error) => e instanceof PreviewInputError && reason.test(e.message));
+    });
+  }
+});
+
+describe("review report", () => {
+  const preview = {
+    steps: [
+      { op: "same", urn: urn("ScopeTag", "tag") },
+      {
+        op: "update",
+        urn: urn("EmailProfile", "ios"),
+        diffReasons: ["settings"],
+        detailedDiff: { "settings.hostName": { kind: "update", inputDiff: true } },
+        oldState: { inputs: { settings: { hostName: "old.example.com" } } },
+        newState: { inputs: { settings: { hostName: "new.example.com" } } },
+      },
+      {
+        op: "replace",
+        urn: urn("EmailProfile", "win"),
+        replaceReasons: ["platform"],
+        detailedDiff: { platform: { kind: "update-replace", inputDiff: true } },
+        oldState: { inputs: { platform: "windowsPhone81" } },
+        newState: { inputs: { platform: "windows10" } },
+      },
+      { op: "delete", urn: urn("ProfileAssignment", "old"), oldState: { inputs: {} } },
+      { op: "create", urn: urn("ScopeTag", "new"), newState: { inputs: { displayName: "x", clientSecret: "hunter2" } } },
+    ],
+    diagnostics: [
+      {
+        urn: urn("EmailProfile", "ios"),
+        severity: "warning",
+        message: renderFact({ kind: "reconfigurationPrompt", profile: "iOS mail", changedSettings: ["settings.hostName"], groups: [{ id: "g1", displayName: "Sales Users", memberCount: 42, userCount: 42, deviceCount: 0, isDeviceGroup: false }] }),
+      },
+    ],
+    changeSummary: { same: 1, update: 1, replace: 1, delete: 1, create: 1 },
+  };
+
+  it("summarises and orders resources by URN", () => {
+    const r = buildReport(parsePreviewJson(JSON.stringify(preview)));
+    assert.deepStrictEqual(r.summary, { creates: 1, updates: 1, replaces: 1, deletes: 1, warnings: 1, impactFacts: 1 });
+    assert.deepStrictEqual(r.resources.map((x) => x.name), ["ios", "win", "old", "new"].sort((a, b) => urnOf(a).localeCompare(urnOf(b))));
+  });
+
+  it("shows each changed property old -> new, marks replacements and masks secrets", () => {
+    const r = buildReport(parsePreviewJson(JSON.stringify(preview)));
+    const ios = r.resources.find((x) => x.name === "ios")!;
+    assert.deepStrictEqual(ios.properties, [{ path: "settings.hostName", kind: "update", old: "old.example.com", new: "new.example.com", forcesReplacement: false }]);
+    assert.strictEqual(ios.impact[0].kind, "reconfigurationPrompt");
+    const win = r.resources.find((x) => x.name === "win")!;
+    assert.ok(win.properties[0].forcesReplacement);
+    const created = r.resources.find((x) => x.name === "new")!;
+    assert.strictEqual(created.properties.find((p) => p.path === "clientSecret")!.new, "[secret]");
+    const md = renderMarkdown(r);
+    assert.match(md, /1 to create, 1 to update, 1 to replace, 1 to delete, 1 warning/);
+    assert.match(md, /`settings.hostName` \| `"old.example.com"` \| `"new.example.com"`/);
+    assert.match(md, /Replacement forced by: `platform`/);
+    assert.match(md, /will be asked to approve the reconfiguration/);
+    assert.match(md, /```mermaid[\s\S]*Sales Users \(42\)/);
+    assert.doesNotMatch(md, /hunter2/);
+  });
+
+  it("sets the policy exit code", () => {
+    const r = buildReport(parsePreviewJson(JSON.stringify(preview)));
+    assert.strictEqual(policyExitCode(r, []), 0);
+    assert.strictEqual(policyExitCode(r, ["replace"]), 3);
+    assert.strictEqual(policyExitCode(r, ["impact"]), 3);
+    const quiet = buildReport(parsePreviewJson(JSON.stringify({ steps: [{ op: "same", urn: urn("ScopeTag", "t") }] })));
+    assert.strictEqual(policyExitCode(quiet, ["replace", "delete", "impact"]), 0);
+  });
+
+  it("masks Pulumi secret values", () => {
+    assert.strictEqual(mask({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "x" }), "[secret]");
+  });
+});
+
+function urnOf(name: string): string {
+  return { ios: urn("EmailProfile", "ios"), win: urn("EmailProfile", "win"), old: urn("ProfileAssignment", "old"), new: urn("ScopeTag", "new") }[name]!;
+}
+
+describe("drift", () => {
+  it("lists differing paths", () => {
+    assert.deepStrictEqual(differingPaths({ a: 1, s: { h: "x", k: [1] } }, { a: 1, s: { h: "y", k: [2] } }), ["s.h", "s.k"]);
+  });
+
+  it("reports changed and deleted resources from a refresh preview", () => {
+    const r = driftFromRefresh("dev", {
+      steps: [
+        { op: "same", urn: "urn:pulumi:dev::demo::pulumi:pulumi:Stack::demo-dev" },
+        { op: "update", urn: urn("ScopeTag", "t"), oldState: { inputs: { displayName: "A" } }, newState: { inputs: { displayName: "B" } } },
+        { op: "delete", urn: urn("EmailProfile", "p") },
+      ],
+    });
+    assert.deepStrictEqual(
+      r.drifted.map((d) => [d.name, d.state, d.properties]),
+      [
+        ["p", "deleted", []],
+        ["t", "changed", [{ path: "displayName", declared: "A", live: "B" }]],
+      ],
+    );
+  });
+});
