@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// `pulumi-intune-emulator [--port N] [--state FILE]`: runs the emulator until SIGTERM/SIGINT and prints
+// one JSON line with the connection info once it accepts connections (scripts wait for that line).
+import { createServer, type EmulatorOptions } from "./index";
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`pulumi-intune-emulator: ${message}\n`);
+  process.stderr.write(
+    "usage: pulumi-intune-emulator [--port N] [--state FILE] [--ca-dir DIR] [--tenant-id GUID] [--client-id GUID] [--client-secret S] [--throttling]\n",
+  );
+  process.exit(message ? 2 : 0);
+}
+
+function parseArgs(argv: readonly string[]): EmulatorOptions {
+  const options: { -readonly [K in keyof EmulatorOptions]: EmulatorOptions[K] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) usage(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--port": {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535) usage("--port must be 0-65535");
+        options.port = port;
+        break;
+      }
+      case "--state":
+        options.statePath = value();
+        break;
+      case "--ca-dir":
+        options.caDir = value();
+        break;
+      case "--tenant-id":
+        options.tenantId = value();
+        break;
+      case "--client-id":
+        options.clientId = value();
+        break;
+      case "--client-secret":
+        options.clientSecret = value();
+        break;
+      case "--throttling":
+        options.throttling = true;
+        break;
+      case "-h":
+      case "--help":
+        usage();
+        break;
+      default:
+        usage(`unknown argument ${arg}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const server = createServer(parseArgs(process.argv.slice(2)));
+  const info = await server.start();
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`pulumi-intune-emulator: error while closing on ${signal}: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pulumi-intune-emulator: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import * as assert from "assert";
+import { type ChildProcess, execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { EmulatorInfo } from "../../../emulator";
+import { EmulatorClient } from "../../support/emulatorClient";
+import { iosProfile } from "./helpers";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** Starts the bin through ts-node and resolves with the JSON line it prints when ready. */
+function startBin(args: string[]): Promise<{ child: ChildProcess; info: EmulatorInfo }> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/bin.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const nl = out.indexOf("\n");
+      if (nl >= 0) resolve({ child, info: JSON.parse(out.slice(0, nl)) });
+    });
+    child.on("exit", (code) => reject(new Error(`emulator exited with ${code}: ${err}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners("exit");
+    child.on("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+describe("emulator integration: the bin and --state", function () {
+  this.timeout(20_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "emulator-bin-test-"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("starts with a bin shebang and prints one JSON line of connection info", () => {
+    assert.ok(fs.readFileSync(path.join(ROOT, "emulator/bin.ts"), "utf8").startsWith("#!/usr/bin/env node\n"));
+  });
+
+  describe("with --state", () => {
+    let state: string;
+    let first: { child: ChildProcess; info: EmulatorInfo };
+    before(async () => {
+      state = path.join(dir, "tenant.json");
+      first = await startBin(["--port", "0", "--state", state]);
+    });
+    after(async () => {
+      if (first.child.exitCode === null) await stop(first.child);
+    });
+
+    it("lets the real ClientSecretCredential in a separate process get a token, trusting the CA via NODE_EXTRA_CA_CERTS", async () => {
+      const info = first.info;
+      assert.deepStrictEqual(Object.keys(info).sort(), ["authorityHost", "caCertPath", "clientId", "clientSecret", "graphEndpoint", "tenantId"]);
+      const script = `
+        const { ClientSecretCredential } = require("@azure/identity");
+        const i = JSON.parse(process.env.INFO);
+        new ClientSecretCredential(i.tenantId, i.clientId, i.clientSecret, { authorityHost: i.authorityHost, disableInstanceDiscovery: true })
+          .getToken(i.graphEndpoint + "/.default").then((t) => console.log(t.token.split(".").length), (e) => { console.error(e.message); process.exit(1); });`;
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ["-e", script], { cwd: ROOT, env: { ...process.env, NODE_EXTRA_CA_CERTS: info.caCertPath, INFO: JSON.stringify(info) } }, (e, stdout, stderr) =>
+          e ? reject(new Error(stderr)) : resolve(stdout),
+        ),
+      );
+      assert.strictEqual(out.trim(), "3");
+    });
+
+    it("keeps state, credentials and CA across a SIGTERM and restart", async () => {
+      const info = first.info;
+      const client = new EmulatorClient(info);
+      const created = await client.graph("POST", "/deviceManagement/deviceConfigurations", iosProfile({ displayName: "Survives restarts" }));
+      assert.strictEqual(created.status, 201);
+      await client.graph("POST", "/deviceManagement/roleScopeTags", { displayName: "Persistent tag" });
+      assert.strictEqual(await stop(first.child), 0);
+      const persisted = JSON.parse(fs.readFileSync(state, "utf8"));
+      assert.strictEqual(persisted.state.deviceConfigurations.length, 1);
+
+      const second = await startBin(["--port", "0", "--state", state]);
+      try {
+        assert.strictEqual(second.info.clientSecret, info.clientSecret);
+        assert.strictEqual(second.info.caCertPath, info.caCertPath);
+        const again = new EmulatorClient(second.info);
+        const got = await again.graph("GET", `/deviceManagement/deviceConfigurations/${created.body.id}`);
+        assert.strictEqual(got.body.displayName, "Survives restarts");
+        const tags = await again.graph("GET", "/deviceManagement/roleScopeTags");
+        assert.deepStrictEqual(tags.body.value.map((t: any) => t.displayName), ["Default", "Persistent tag"]);
+        assert.strictEqual((await again.graph("POST", "/deviceManagement/roleScopeTags", { displayName: "Next" })).body.id, "2");
+      } finally {
+        await stop(second.child);
+      }
+    });
+  });
+});
