@@ -1,0 +1,73 @@
+// Profiles and their assignments. values.json says which groups each assignment targets, so a test
+// (or you) can add and remove targets and watch `pulumi preview` say what that does to people.
+import * as fs from "fs";
+import * as path from "path";
+import { EmailProfile, ProfileAssignment, type ProfileAssignmentTarget } from "pulumi-intune";
+
+interface Values {
+  /** Group ids by role (the emulator seeds these groups). */
+  groups: { sales: string; field: string; kiosk: string; allStaff: string };
+  /** Assignment name -> targets (group roles, or "allDevices"/"allLicensedUsers"). Omitted = no assignment. */
+  assignments?: Record<string, string[]>;
+  /** iOS profile host name (change it to see the reconfiguration warning). */
+  iosHostName?: string;
+  /** Certificate profiles that exist in the tenant: the iOS identity certificate and its assignments. */
+  iosCertificateId?: string;
+  /** Extra targets on the certificate profile itself. */
+  certificateAssignment?: string[];
+}
+
+const values: Values = JSON.parse(fs.readFileSync(path.join(__dirname, "values.json"), "utf8"));
+
+const iosMail = new EmailProfile("ios-mail", {
+  displayName: "iOS: Exchange for sales",
+  platform: "iosIpados",
+  settings: {
+    hostName: values.iosHostName ?? "outlook.office365.com",
+    accountName: "Work mail",
+    emailAddressSource: "primarySmtpAddress",
+    usernameSource: "userPrincipalName",
+    ...(values.iosCertificateId ? { authenticationMethod: "certificate" as const } : {}),
+  },
+  ...(values.iosCertificateId ? { identityCertificateId: values.iosCertificateId } : {}),
+});
+
+const windowsMail = new EmailProfile("windows-mail", {
+  displayName: "Windows 10: Exchange",
+  platform: "windows10",
+  settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+});
+
+// Two Samsung Knox profiles with the same address source on different hosts: Knox matches accounts on
+// the address alone, so where both reach a device they overwrite each other.
+const knoxA = new EmailProfile("knox-a", {
+  displayName: "Knox: Exchange Online",
+  platform: "androidDeviceAdministrator",
+  settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+});
+const knoxB = new EmailProfile("knox-b", {
+  displayName: "Knox: on-premises Exchange",
+  platform: "androidDeviceAdministrator",
+  settings: { hostName: "mail.contoso.com", accountName: "Legacy mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+});
+
+const profiles: Record<string, EmailProfile> = { "ios-mail": iosMail, "windows-mail": windowsMail, "knox-a": knoxA, "knox-b": knoxB };
+
+function targets(roles: string[]): ProfileAssignmentTarget[] {
+  return roles.map((r) =>
+    r === "allDevices" || r === "allLicensedUsers" ? { kind: r } : { kind: "group" as const, groupId: values.groups[r as keyof Values["groups"]] },
+  );
+}
+
+for (const [name, roles] of Object.entries(values.assignments ?? {})) {
+  // "<profile>" or "<profile>#<n>" (a second assignment resource on the same profile)
+  const profile = profiles[name.split("#")[0]];
+  new ProfileAssignment(`${name.replace("#", "-")}-assignment`, { profileId: profile.id, targets: targets(roles) });
+}
+
+if (values.iosCertificateId && values.certificateAssignment) {
+  new ProfileAssignment("ios-certificate-assignment", { profileId: values.iosCertificateId, targets: targets(values.certificateAssignment) });
+}
+
+export const iosMailId = iosMail.id;
+export const windowsMailId = windowsMail.id;

@@ -1,0 +1,219 @@
+// One minimal and one maximal e-mail profile per platform. values.json (optional) changes a profile's
+// settings or platform, and names certificate profiles for the certificate-authentication profiles;
+// the e2e tests edit it to drive changes without touching stack config.
+import * as fs from "fs";
+import * as path from "path";
+import { EmailProfile, type EmailProfileArgs, ScopeTag } from "pulumi-intune";
+
+interface Values {
+  /** Per profile name: settings merged over the declared ones, and/or another platform. */
+  overrides?: Record<string, { settings?: Record<string, unknown>; platform?: string; displayName?: string }>;
+  /** Certificate profile ids that exist in the tenant (created outside this stack). */
+  certificates?: { iosIdentity?: string; androidIdentity?: string };
+  /** Profiles to leave out (e.g. to test deletes). */
+  omit?: string[];
+}
+
+const valuesFile = path.join(__dirname, "values.json");
+const values: Values = fs.existsSync(valuesFile) ? JSON.parse(fs.readFileSync(valuesFile, "utf8")) : {};
+
+const mailAdmins = new ScopeTag("mail-admins", { displayName: "Mail admins (e-mail profiles example)" });
+
+const host = "outlook.office365.com";
+const profiles: Record<string, EmailProfileArgs> = {
+  "ios-min": {
+    displayName: "iOS: Exchange (minimal)",
+    platform: "iosIpados",
+    settings: { hostName: host, accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+  },
+  "ios-max": {
+    displayName: "iOS: Exchange for all iPhones",
+    description: "Corporate mailbox with every setting spelled out",
+    platform: "iosIpados",
+    scopeTagIds: [mailAdmins.id],
+    settings: {
+      hostName: host,
+      accountName: "Contoso mail",
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "userPrincipalName",
+      usernameAADSource: "samAccountName",
+      userDomainNameSource: "netBiosDomainName",
+      customDomainName: "contoso.com",
+      authenticationMethod: "usernameAndPassword",
+      useOAuth: true,
+      requireSsl: true,
+      durationOfEmailToSync: "oneMonth",
+      easServices: ["email", "calendars", "contacts", "notes", "reminders"],
+      easServicesUserOverrideEnabled: true,
+      blockMovingMessagesToOtherEmailAccounts: true,
+      blockSendingEmailFromThirdPartyApps: true,
+      blockSyncingRecentlyUsedEmailAddresses: true,
+      requireSmime: false,
+      smimeSigningEnabled: false,
+      smimeSigningUserOverrideEnabled: true,
+      smimeEnablePerMessageSwitch: true,
+      smimeEncryptByDefaultEnabled: false,
+      smimeEncryptByDefaultUserOverrideEnabled: true,
+      smimeEncryptionCertificateUserOverrideEnabled: true,
+      smimeSigningCertificateUserOverrideEnabled: true,
+      signingCertificateType: "none",
+      encryptionCertificateType: "none",
+      perAppVPNProfileId: "vpn-profile-1",
+    },
+  },
+  "knox-min": {
+    displayName: "Samsung Knox: Exchange (minimal)",
+    platform: "androidDeviceAdministrator",
+    settings: { hostName: host, accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+  },
+  "knox-max": {
+    displayName: "Samsung Knox: Exchange",
+    description: "Device administrator, Knox Standard 5.0+",
+    platform: "androidDeviceAdministrator",
+    settings: {
+      hostName: host,
+      accountName: "Contoso mail",
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "samAccountName",
+      userDomainNameSource: "fullDomainName",
+      customDomainName: "contoso.com",
+      authenticationMethod: "usernameAndPassword",
+      requireSsl: true,
+      requireSmime: false,
+      durationOfEmailToSync: "twoWeeks",
+      emailSyncSchedule: "asMessagesArrive",
+      syncCalendar: true,
+      syncContacts: true,
+      syncNotes: true,
+      syncTasks: true,
+    },
+  },
+  "gmail-min": {
+    displayName: "Android Enterprise Gmail (minimal)",
+    platform: "androidEnterpriseWorkProfileGmail",
+    settings: { hostName: host, emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+  },
+  "gmail-max": {
+    displayName: "Android Enterprise: Gmail",
+    platform: "androidEnterpriseWorkProfileGmail",
+    settings: {
+      hostName: host,
+      emailAddressSource: "userPrincipalName",
+      usernameSource: "primarySmtpAddress",
+      authenticationMethod: "usernameAndPassword",
+      durationOfEmailToSync: "oneWeek",
+      requireSsl: true,
+    },
+  },
+  "nine-min": {
+    displayName: "Android Enterprise Nine Work (minimal)",
+    platform: "androidEnterpriseWorkProfileNineWork",
+    settings: { hostName: host, emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+  },
+  "nine-max": {
+    displayName: "Android Enterprise: Nine Work",
+    platform: "androidEnterpriseWorkProfileNineWork",
+    settings: {
+      hostName: host,
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "username",
+      authenticationMethod: "usernameAndPassword",
+      durationOfEmailToSync: "threeDays",
+      requireSsl: true,
+      syncCalendar: true,
+      syncContacts: true,
+      syncTasks: true,
+    },
+  },
+  "win10-min": {
+    displayName: "Windows 10: Exchange (minimal)",
+    platform: "windows10",
+    settings: { hostName: host, accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+  },
+  "win10-max": {
+    displayName: "Windows 10: E-mail settings for all Windows 10 devices",
+    platform: "windows10",
+    settings: {
+      hostName: host,
+      accountName: "Contoso mail",
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "primarySmtpAddress",
+      usernameAADSource: "userPrincipalName",
+      userDomainNameSource: "fullDomainName",
+      customDomainName: "contoso.com",
+      requireSsl: true,
+      durationOfEmailToSync: "unlimited",
+      emailSyncSchedule: "fifteenMinutes",
+      syncCalendar: true,
+      syncContacts: true,
+      syncTasks: true,
+    },
+  },
+  "wp81-min": {
+    displayName: "Windows Phone 8.1: Exchange (minimal)",
+    platform: "windowsPhone81",
+    settings: { hostName: host, accountName: "Work mail", usernameSource: "userPrincipalName" },
+  },
+  "wp81-max": {
+    displayName: "Windows Phone 8.1: Exchange",
+    platform: "windowsPhone81",
+    settings: {
+      hostName: host,
+      accountName: "Contoso mail",
+      emailAddressSource: "userPrincipalName",
+      usernameSource: "userPrincipalName",
+      usernameAADSource: "samAccountName",
+      userDomainNameSource: "netBiosDomainName",
+      customDomainName: "contoso.com",
+      requireSsl: true,
+      durationOfEmailToSync: "oneDay",
+      emailSyncSchedule: "thirtyMinutes",
+      syncCalendar: true,
+      syncContacts: false,
+      syncTasks: true,
+    },
+  },
+};
+
+if (values.certificates?.iosIdentity) {
+  profiles["ios-cert"] = {
+    displayName: "iOS: Exchange with certificate authentication",
+    platform: "iosIpados",
+    settings: {
+      hostName: host,
+      accountName: "Work mail (certificate)",
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "userPrincipalName",
+      authenticationMethod: "certificate",
+    },
+    identityCertificateId: values.certificates.iosIdentity,
+  };
+}
+if (values.certificates?.androidIdentity) {
+  profiles["knox-cert"] = {
+    displayName: "Samsung Knox: Exchange with certificate authentication",
+    platform: "androidDeviceAdministrator",
+    settings: {
+      hostName: host,
+      accountName: "Work mail (certificate)",
+      emailAddressSource: "primarySmtpAddress",
+      usernameSource: "userPrincipalName",
+      authenticationMethod: "certificate",
+    },
+    identityCertificateId: values.certificates.androidIdentity,
+  };
+}
+
+export const profileIds: Record<string, unknown> = {};
+for (const [name, declared] of Object.entries(profiles)) {
+  if (values.omit?.includes(name)) continue;
+  const o = values.overrides?.[name] ?? {};
+  const args = {
+    ...declared,
+    ...(o.displayName ? { displayName: o.displayName } : {}),
+    ...(o.platform ? { platform: o.platform } : {}),
+    settings: { ...(declared.settings as Record<string, unknown>), ...(o.settings ?? {}) },
+  } as EmailProfileArgs;
+  profileIds[name] = new EmailProfile(name, args).id;
+}
+export const scopeTagId = mailAdmins.id;
