@@ -1,12 +1,24 @@
 // pulumi-intune: Pulumi resources for Microsoft Intune e-mail profiles, scope tags and assignments.
-export { ScopeTag, type ScopeTagArgs } from "./sdk";
+export {
+  EmailProfile,
+  type EmailProfileArgs,
+  type EmailPlatform,
+  ProfileAssignment,
+  type ProfileAssignmentArgs,
+  type ProfileAssignmentTarget,
+  ScopeTag,
+  type ScopeTagArgs,
+} from "./sdk";
+export type * from "./sdk/emailProfileSettings";
 export {
   GraphRequestError,
   IntuneConfigurationError,
   IntuneError,
+  IntuneResourceInitError,
   IntuneValidationError,
   isGraphRequestError,
   isIntuneConfigurationError,
   isIntuneValidationError,
   type ValidationFailure,
 } from "./provider";
+export { type ImpactFact, parseFacts, IMPACT_MARKER } from "./provider/impact/facts";

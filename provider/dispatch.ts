@@ -1,21 +1,36 @@
 // The module the serialized dynamic-provider shim requires at run time. Keeping the real code here (not
 // in the closure) keeps `__provider` tiny and stable, and old state always runs the installed version.
 import { configureProvider } from "./runtime";
+import { emailProfileHandler } from "./resources/emailProfile";
+import { profileAssignmentHandler } from "./resources/profileAssignment";
 import { scopeTagHandler } from "./resources/scopeTag";
 import type { ResourceHandler } from "./resources/types";
 
 /** Resource kinds, as in the type token `pulumi-nodejs:dynamic/intune:<kind>`. */
-export type ResourceKind = "ScopeTag";
+export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment";
 
 const handlers: Record<ResourceKind, ResourceHandler> = {
   ScopeTag: scopeTagHandler,
+  EmailProfile: emailProfileHandler,
+  ProfileAssignment: profileAssignmentHandler,
 };
+
+/** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */
+const passThroughKeys = ["__urn", "__profileUrn"] as const;
 
 /** The handler of one resource kind. */
 export function handler(kind: string): ResourceHandler {
   const h = handlers[kind as ResourceKind];
   if (!h) throw new Error(`pulumi-intune: unknown resource kind "${kind}"; the installed package is older than the program`);
-  return h;
+  return {
+    ...h,
+    async check(olds, news) {
+      const result = await h.check(olds, news);
+      const inputs = { ...(result.inputs ?? {}) };
+      for (const k of passThroughKeys) if (news[k] !== undefined) inputs[k] = news[k];
+      return { ...result, inputs };
+    },
+  };
 }
 
 /** Receives the stack config from the engine (via the shim's `configure`). */

@@ -6,6 +6,7 @@ export {
   IntuneConfigurationError,
   IntuneError,
   IntuneErrorNames,
+  IntuneResourceInitError,
   IntuneValidationError,
   isGraphRequestError,
   isIntuneConfigurationError,

@@ -1,1 +1,4 @@
+export { EmailProfile, type EmailProfileArgs, type EmailPlatform } from "./emailProfile";
+export type * from "./emailProfileSettings";
+export { ProfileAssignment, type ProfileAssignmentArgs, type ProfileAssignmentTarget } from "./profileAssignment";
 export { ScopeTag, type ScopeTagArgs } from "./scopeTag";

@@ -37,4 +37,6 @@ function shim(kind: string): pulumi.dynamic.ResourceProvider {
 /** One provider object per kind for the whole program: Pulumi caches serialization by object identity. */
 export const providers = {
   ScopeTag: shim("ScopeTag"),
+  EmailProfile: shim("EmailProfile"),
+  ProfileAssignment: shim("ProfileAssignment"),
 } as const;

@@ -6,6 +6,7 @@ import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
 import { isGraphRequestError } from "../errors";
+import { assignmentImpact, registerAssignment, safely } from "../impact/analyze";
 import { graph } from "../runtime";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "./paths";
@@ -158,13 +159,35 @@ async function removeOwned(profileId: string, ids: string[]): Promise<void> {
 }
 
 export const profileAssignmentHandler: ResourceHandler = {
-  async check(_olds, news) {
+  async check(olds, news) {
     const { inputs, failures } = checkProfileAssignmentInputs(news);
-    return failures.length > 0 ? { inputs, failures } : { inputs };
+    if (failures.length > 0) return { inputs, failures };
+    const urn = news.__urn as string | undefined;
+    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: inputs.profileId as string };
+    registerAssignment({ urn, ...ref, targets: inputs.targets as AssignmentTarget[] });
+    // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
+    const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
+    if (isCreate) await safely(urn, () => assignmentImpact(urn, ref, inputs.targets as AssignmentTarget[], []));
+    return { inputs };
   },
 
   async diff(_id, olds, news) {
-    return diffInputs(olds, news, profileAssignmentInputKeys, profileAssignmentReplaceKeys);
+    const result = diffInputs(olds, news, profileAssignmentInputKeys, profileAssignmentReplaceKeys);
+    if (result.changes === false) return result;
+    const urn = news.__urn as string | undefined;
+    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: news.profileId as string };
+    const before = new Map(((olds.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+    const after = new Map(((news.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+    if (result.replaces?.length) {
+      // Another profile: everything is removed from the old one and added to the new one.
+      await safely(urn, () => assignmentImpact(urn, { profileId: olds.profileId as string }, [], [...before.values()]));
+      await safely(urn, () => assignmentImpact(urn, ref, [...after.values()], []));
+    } else {
+      const added = [...after.entries()].filter(([k, t]) => !deepEqual(before.get(k), t)).map(([, t]) => t);
+      const removed = [...before.entries()].filter(([k]) => !after.has(k)).map(([, t]) => t);
+      await safely(urn, () => assignmentImpact(urn, ref, added, removed));
+    }
+    return result;
   },
 
   async create(inputs) {

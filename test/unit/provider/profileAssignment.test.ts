@@ -1,12 +1,15 @@
 import * as assert from "assert";
 import { checkProfileAssignmentInputs, profileAssignmentHandler, targetKey } from "../../../provider/resources/profileAssignment";
 import { UNKNOWN } from "../../../provider/validation";
+import { useOfflineGraph } from "../../support/offlineGraph";
+
 
 const g1 = "11111111-1111-1111-1111-111111111111";
 const g2 = "22222222-2222-2222-2222-222222222222";
 const f1 = "33333333-3333-3333-3333-333333333333";
 
 describe("ProfileAssignment check", () => {
+  before(useOfflineGraph);
   it("normalises and sorts targets, with filterType derived from filterId", () => {
     const { inputs, failures } = checkProfileAssignmentInputs({
       profileId: "p",

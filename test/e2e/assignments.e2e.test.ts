@@ -1,0 +1,163 @@
+// ProfileAssignment and impact warnings through the real Pulumi CLI: who receives a profile, duplicate
+// accounts per platform, conflicts, device groups, certificate chains, reconfiguration prompts,
+// removals; preview never writes; assignments made elsewhere survive.
+import * as assert from "assert";
+import { createServer, SEEDED_GROUPS } from "../../emulator";
+import { parseFacts, type ImpactFact } from "../../provider/impact/facts";
+import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
+import { changingSteps, PulumiProject, type PreviewDigest } from "./harness";
+
+const group = (name: string) => SEEDED_GROUPS.find((g) => g.displayName === name)!.id;
+const groups = { sales: group("Sales Users"), field: group("Field Engineers"), kiosk: group("Kiosk Devices"), allStaff: group("All Staff") };
+
+function facts(p: PreviewDigest, resourceName?: string): ImpactFact[] {
+  return (p.diagnostics ?? [])
+    .filter((d) => d.severity === "warning" && (!resourceName || (d.urn ?? "").endsWith(`::${resourceName}`)))
+    .flatMap((d) => parseFacts(d.message));
+}
+
+describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI", function () {
+  this.timeout(1_200_000);
+  let server: ReturnType<typeof createServer>;
+  let info: EmulatorInfo;
+  let emulator: EmulatorClient;
+  let project: PulumiProject;
+  let certificateId: string;
+  let rootId: string;
+  let portalAssignmentId: string;
+
+  const assignmentsOf = async (profileId: string) => (await emulator.graph("GET", `/deviceManagement/deviceConfigurations/${profileId}/assignments`)).body.value as any[];
+  const writesIn = (log: { method: string; path: string; body: any }[]) =>
+    log.filter((r) => !r.path.includes("/oauth2/") && (r.method !== "GET" && !(r.path.endsWith("$batch") && (r.body?.requests ?? []).every((q: any) => q.method === "GET"))));
+
+  before(async () => {
+    server = createServer();
+    info = await server.start();
+    emulator = new EmulatorClient(info);
+    // Certificate chain made outside the stack: a trusted root and an iOS SCEP profile chained to it,
+    // plus a portal-made assignment of the certificate profile to All Staff.
+    const root = await emulator.graph("POST", "/deviceManagement/deviceConfigurations", {
+      "@odata.type": "#microsoft.graph.iosTrustedRootCertificate",
+      displayName: "Contoso Root CA",
+      trustedRootCertificate: Buffer.from("root").toString("base64"),
+      certFileName: "root.cer",
+    });
+    rootId = root.body.id;
+    const cert = await emulator.graph("POST", "/deviceManagement/deviceConfigurations", {
+      "@odata.type": "#microsoft.graph.iosScepCertificateProfile",
+      displayName: "iOS user certificate",
+      scepServerUrls: ["https://scep.contoso.com"],
+      "rootCertificate@odata.bind": `${info.graphEndpoint}/beta/deviceManagement/deviceConfigurations('${rootId}')`,
+    });
+    assert.strictEqual(cert.status, 201, JSON.stringify(cert.body));
+    certificateId = cert.body.id;
+    const portal = await emulator.graph("POST", `/deviceManagement/deviceConfigurations/${certificateId}/assignments`, {
+      target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: groups.allStaff },
+    });
+    assert.strictEqual(portal.status, 201, JSON.stringify(portal.body));
+    portalAssignmentId = portal.body.id;
+
+    project = new PulumiProject("assignments", info);
+    await project.init();
+  });
+  after(async () => {
+    project?.cleanup();
+    await server?.close();
+  });
+
+  it("says at preview who receives each profile and what happens to existing accounts, writing nothing", async () => {
+    project.setValues({ groups, assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
+    await emulator.clearRequests();
+    const preview = await project.previewJson();
+    assert.deepStrictEqual(writesIn(await emulator.requests()), []);
+
+    const ios = facts(preview, "ios-mail-assignment");
+    const delivered = ios.find((f) => f.kind === "newRecipients") as Extract<ImpactFact, { kind: "newRecipients" }>;
+    assert.deepStrictEqual(delivered.groups.map((g) => [g.displayName, g.memberCount]), [["Sales Users", 42]]);
+    assert.ok(ios.some((f) => f.kind === "duplicateAccountBlocked"), JSON.stringify(ios));
+    const iosWarning = (preview.diagnostics ?? []).find((d) => (d.urn ?? "").endsWith("::ios-mail-assignment") && /blocked until the user removes/.test(d.message));
+    assert.ok(iosWarning, "the iOS warning is a real warning on the assignment's URN");
+    assert.match(iosWarning!.urn!, /^urn:pulumi:e2e::assignments::pulumi-nodejs:dynamic\/intune:ProfileAssignment::ios-mail-assignment$/);
+
+    const windows = facts(preview, "windows-mail-assignment").find((f) => f.kind === "duplicateAccountOverwritten") as any;
+    assert.strictEqual(windows.matchedOn, "hostAndAddress");
+
+    const knox = [...facts(preview, "knox-a-assignment"), ...facts(preview, "knox-b-assignment")];
+    assert.ok(knox.some((f) => f.kind === "duplicateAccountOverwritten" && (f as any).matchedOn === "address"));
+    const conflict = knox.find((f) => f.kind === "duplicateConflict") as Extract<ImpactFact, { kind: "duplicateConflict" }>;
+    assert.ok(conflict, JSON.stringify(knox));
+    assert.deepStrictEqual([conflict.profile, conflict.otherProfile].sort(), ["Knox: Exchange Online", "Knox: on-premises Exchange"]);
+    assert.deepStrictEqual(conflict.groups.map((g) => g.displayName), ["Field Engineers"]);
+    const device = knox.find((f) => f.kind === "deviceGroupTarget") as Extract<ImpactFact, { kind: "deviceGroupTarget" }>;
+    assert.deepStrictEqual(device.groups.map((g) => [g.displayName, g.memberCount]), [["Kiosk Devices", 8]]);
+    assert.ok((preview.diagnostics ?? []).every((d) => d.severity !== "error"));
+  });
+
+  it("creates the assignments; a preview without changes has no impact warnings and makes no Graph calls", async () => {
+    await project.up();
+    const iosId = (await project.outputs()).iosMailId;
+    assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId), [groups.sales]);
+    await emulator.clearRequests();
+    const preview = await project.previewJson();
+    assert.deepStrictEqual(changingSteps(preview), []);
+    assert.deepStrictEqual(facts(preview), []);
+    assert.deepStrictEqual((await emulator.requests()).filter((r) => !r.path.includes("/oauth2/") && !r.path.includes("openid")), []);
+  });
+
+  it("warns that users must approve the reconfiguration when an assigned profile changes", async () => {
+    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
+    const preview = await project.previewJson();
+    const prompt = facts(preview, "ios-mail").find((f) => f.kind === "reconfigurationPrompt") as Extract<ImpactFact, { kind: "reconfigurationPrompt" }>;
+    assert.deepStrictEqual(prompt.changedSettings, ["settings.hostName"]);
+    assert.deepStrictEqual(prompt.groups.map((g) => [g.displayName, g.memberCount]), [["Sales Users", 42]]);
+    assert.ok((preview.diagnostics ?? []).some((d) => /will be asked to approve the reconfiguration of their e-mail account/.test(d.message)));
+    await project.up();
+  });
+
+  it("warns that the account is removed when a target goes away", async () => {
+    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    const preview = await project.previewJson();
+    const removal = facts(preview, "knox-b-assignment").find((f) => f.kind === "accountRemoval") as Extract<ImpactFact, { kind: "accountRemoval" }>;
+    assert.deepStrictEqual(removal.groups.map((g) => g.displayName), ["Kiosk Devices"]);
+    const step = changingSteps(preview, "ProfileAssignment")[0];
+    assert.strictEqual(step.op, "update");
+    await project.up();
+  });
+
+  it("keeps two ProfileAssignments on one profile from erasing each other, and refuses a shared target", async () => {
+    const iosId = (await project.outputs()).iosMailId;
+    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.up();
+    assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId).sort(), [groups.sales, groups.field].sort());
+    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.up();
+    assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId).sort(), [groups.sales, groups.field, groups.allStaff].sort());
+
+    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    const clash = await project.pulumi(["up", "--yes", "--skip-preview"]);
+    assert.notStrictEqual(clash.code, 0);
+    assert.match(clash.stdout + clash.stderr, /already has an assignment for group:[0-9a-f-]+ .* that this ProfileAssignment does not own/);
+    assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId).sort(), [groups.sales, groups.field, groups.allStaff].sort());
+  });
+
+  it("warns when the certificate and trusted-root profiles do not reach every group of the e-mail profile", async () => {
+    project.setValues({ groups, iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    const preview = await project.previewJson();
+    const gaps = facts(preview).filter((f) => f.kind === "certificateChainGap") as Extract<ImpactFact, { kind: "certificateChainGap" }>[];
+    const identity = gaps.find((g) => g.role === "identityCertificate");
+    const root = gaps.find((g) => g.role === "trustedRoot");
+    assert.ok(identity && root, JSON.stringify(facts(preview)));
+    assert.deepStrictEqual(identity!.missingGroups.map((g) => g.displayName), ["Field Engineers"]);
+    assert.strictEqual(root!.certificateProfile, "Contoso Root CA");
+    assert.deepStrictEqual(root!.missingGroups.map((g) => g.displayName).sort(), ["Field Engineers", "Sales Users"]);
+    await project.up();
+    // The portal-made assignment of the certificate profile survives our up...
+    assert.ok((await assignmentsOf(certificateId)).some((a) => a.id === portalAssignmentId));
+  });
+
+  it("destroy removes only what the stack owns", async () => {
+    await project.ok(["destroy", "--yes", "--skip-preview"]);
+    const left = await assignmentsOf(certificateId);
+    assert.deepStrictEqual(left.map((a) => a.id), [portalAssignmentId]);
+  });
+});
