@@ -26,13 +26,7 @@ node -e 'require("./dist/emulator").ensureCertificates(process.argv[1])' "$PULUM
 export NODE_EXTRA_CA_CERTS="$PULUMI_INTUNE_TEST_CA_DIR/ca.pem"
 
 tiers=("test/unit/**/*.test.ts" "test/integration/**/*.test.ts" "test/e2e/**/*.test.ts")
-if [ "$#" -gt 0 ]; then echo "==> test certificate authority"
-# In-process emulators (integration tests) and Node's TLS (fetch, MSAL) must agree on one CA, and
-# NODE_EXTRA_CA_CERTS is read only when node starts, so the CA exists before mocha does.
-export PULUMI_INTUNE_TEST_CA_DIR="$packdir/test-ca"
-node -e 'require("./dist/emulator").ensureCertificates(process.argv[1])' "$PULUMI_INTUNE_TEST_CA_DIR"
-export NODE_EXTRA_CA_CERTS="$PULUMI_INTUNE_TEST_CA_DIR/ca.pem"
+if [ "$#" -gt 0 ]; then tiers=("$@"); fi
 
-tiers=("$@"); fi
 echo "==> mocha ${tiers[*]}"
 npx mocha --config .mocharc.json --timeout 60000 "${tiers[@]}"
