@@ -18,6 +18,12 @@ const handlers: Record<ResourceKind, ResourceHandler> = {
 /** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */
 const passThroughKeys = ["__urn", "__profileUrn"] as const;
 
+function carried(from: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of passThroughKeys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
+
 /** The handler of one resource kind. */
 export function handler(kind: string): ResourceHandler {
   const h = handlers[kind as ResourceKind];
@@ -29,6 +35,24 @@ export function handler(kind: string): ResourceHandler {
       const inputs = { ...(result.inputs ?? {}) };
       for (const k of passThroughKeys) if (news[k] !== undefined) inputs[k] = news[k];
       return { ...result, inputs };
+    },
+    async create(inputs) {
+      const result = await h.create(inputs);
+      return { ...result, outs: { ...(result.outs ?? {}), ...carried(inputs) } };
+    },
+    async update(id, olds, news) {
+      const result = await h.update(id, olds, news);
+      return { ...result, outs: { ...(result.outs ?? {}), ...carried(news) } };
+    },
+    async read(id, props) {
+      // Tenant state knows nothing of these links; carry them so refresh shows no phantom change.
+      const result = await h.read(id, props);
+      for (const k of passThroughKeys) {
+        if (props[k] === undefined) continue;
+        if (result.inputs) result.inputs[k] = props[k];
+        if (result.props) result.props[k] = props[k];
+      }
+      return result;
     },
   };
 }

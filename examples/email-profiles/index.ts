@@ -212,8 +212,9 @@ for (const [name, declared] of Object.entries(profiles)) {
     ...declared,
     ...(o.displayName ? { displayName: o.displayName } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
-    settings: { ...(declared.settings as Record<string, unknown>), ...(o.settings ?? {}) },
-  } as EmailProfileArgs;
+    // Overrides come from JSON, so the merged object is checked by the provider at preview, not by tsc.
+    settings: { ...(declared.settings as unknown as Record<string, unknown>), ...(o.settings ?? {}) },
+  } as unknown as EmailProfileArgs;
   profileIds[name] = new EmailProfile(name, args).id;
 }
 export const scopeTagId = mailAdmins.id;

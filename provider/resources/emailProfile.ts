@@ -53,8 +53,8 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
  * GET with patience for Intune's eventual consistency: right after a write the object can answer 404
  * for a few seconds.
  */
-async function getProfile(id: string, retryNotFound: boolean): Promise<LiveProfile | undefined> {
-  const attempts = retryNotFound ? 10 : 1;
+async function getProfile(id: string, retryNotFound: boolean | number): Promise<LiveProfile | undefined> {
+  const attempts = retryNotFound === true ? 10 : retryNotFound === false ? 1 : retryNotFound;
   for (let i = 0; i < attempts; i++) {
     const live = await graph().get<LiveProfile>(`${profilesPath}/${encodeURIComponent(id)}`);
     if (live) return live;
@@ -250,7 +250,8 @@ export const emailProfileHandler: ResourceHandler = {
     if (!emailPlatforms[platform]) return { id, props };
     // A profile written in the last two minutes may still answer 404 for a moment.
     const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-    const live = await getProfile(id, recent);
+    // Fewer tries than after our own write: on refresh a 404 is far more often a real delete.
+    const live = await getProfile(id, recent ? 3 : 1);
     if (!live) return { id: "" };
     const inputs = inputsFromLive(platform, live, await readRefs(id, platform), props);
     return { id, props: outputsFrom(inputs, live), inputs };
