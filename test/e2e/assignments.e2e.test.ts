@@ -7,7 +7,7 @@ import { parseFacts, type ImpactFact } from "../../provider/impact/facts";
 import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
 import { changingSteps, PulumiProject, type PreviewDigest } from "./harness";
 
-const group = (name: string) => SEEDED_GROUPS.find((g) => g.displayName === name)!.id;
+const group = (name: string) => Object.values(SEEDED_GROUPS).find((g) => g.displayName === name)!.id;
 const groups = { sales: group("Sales Users"), field: group("Field Engineers"), kiosk: group("Kiosk Devices"), allStaff: group("All Staff") };
 
 function facts(p: PreviewDigest, resourceName?: string): ImpactFact[] {
