@@ -117,11 +117,12 @@ export async function assignmentImpact(
   ref: { profileUrn?: string; profileId?: string },
   added: TargetFacts[],
   removed: TargetFacts[],
+  reached: TargetFacts[] = added,
 ): Promise<ImpactFact[]> {
   const profile = await profileFacts(ref);
   if (!profile) return [];
   const facts: ImpactFact[] = [];
-  const ids = [...new Set([...groupIds(added), ...groupIds(removed)])];
+  const ids = [...new Set([...groupIds(added), ...groupIds(removed), ...groupIds(reached)])];
   const groups = ids.length > 0 ? await lookupGroups(ids) : new Map<string, GroupInfo>();
   const infos = (targets: TargetFacts[]) => groupIds(targets).map((id) => groups.get(id)!).filter(Boolean);
   const addedGroups = infos(added);
@@ -140,7 +141,8 @@ export async function assignmentImpact(
     const deviceGroups = addedGroups.filter((g) => g.isDeviceGroup);
     if (deviceGroups.length > 0) facts.push({ kind: "deviceGroupTarget", profile: profile.displayName, groups: deviceGroups });
     facts.push(...(await conflicts(profile, ref, addedGroups)));
-    facts.push(...(await certificateGaps(profile, ref, addedGroups)));
+    // A certificate chain must cover every group the profile reaches after the change, not only the new ones.
+    facts.push(...(await certificateGaps(profile, infos(reached))));
   }
   const removedGroups = infos(removed);
   const lostAllUsers = removed.some((t) => t.kind === "allLicensedUsers");
@@ -169,7 +171,7 @@ async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; prof
   return facts;
 }
 
-async function certificateGaps(profile: ProfileFacts, _ref: unknown, groups: GroupInfo[]): Promise<ImpactFact[]> {
+async function certificateGaps(profile: ProfileFacts, groups: GroupInfo[]): Promise<ImpactFact[]> {
   if (!known(profile.identityCertificateId) || groups.length === 0) return [];
   const facts: ImpactFact[] = [];
   const certId = profile.identityCertificateId;
@@ -201,6 +203,19 @@ export async function profileUpdateImpact(urn: string | undefined, profile: Prof
   if (ids.length === 0) return [];
   const groups = [...(await lookupGroups(ids)).values()];
   const facts: ImpactFact[] = [{ kind: "reconfigurationPrompt", profile: profile.displayName, changedSettings, groups }];
+  await emit(facts, urn);
+  return facts;
+}
+
+/**
+ * An assigned e-mail profile switches to another identity certificate: the certificate and its trusted
+ * root must reach the groups the profile is assigned to.
+ */
+export async function profileCertificateImpact(urn: string | undefined, profile: ProfileFacts): Promise<ImpactFact[]> {
+  if (!known(profile.id) || !known(profile.identityCertificateId)) return [];
+  const ids = [...(await assignedGroups(profile))];
+  if (ids.length === 0) return [];
+  const facts = await certificateGaps(profile, [...(await lookupGroups(ids)).values()]);
   await emit(facts, urn);
   return facts;
 }

@@ -14,7 +14,7 @@ import {
 import { diffInputs, deepEqual, pick } from "../diff";
 import { IntuneResourceInitError, isGraphRequestError } from "../errors";
 import { isLostResponse } from "../graph";
-import { type ProfileFacts, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
+import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
 import { graph, currentSettings } from "../runtime";
 import type { Props, ResourceHandler } from "./types";
 
@@ -204,6 +204,7 @@ export const emailProfileHandler: ResourceHandler = {
       const platform = news.platform as EmailPlatform;
       const changed = changedSettings(platform, (olds.settings ?? {}) as Props, (news.settings ?? {}) as Props);
       if (changed.length > 0) await safely(urn, () => profileUpdateImpact(urn, facts, changed.map((k) => `settings.${k}`)));
+      if (olds.identityCertificateId !== news.identityCertificateId) await safely(urn, () => profileCertificateImpact(urn, facts));
     }
     return result;
   },

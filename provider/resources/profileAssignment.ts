@@ -141,7 +141,8 @@ async function addTargets(profileId: string, targets: AssignmentTarget[], live: 
       if (clash) {
         throw new Error(
           `profile ${profileId} already has an assignment for ${targetKey(t)} (assignment ${clash.id}) that this ProfileAssignment does not own ` +
-            `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here`,
+            `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here. ` +
+            `(Moving a target between two ProfileAssignments takes two updates: first drop it from the old one, then add it to the new one.)`,
         );
       }
       const a = await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t));
@@ -185,7 +186,7 @@ export const profileAssignmentHandler: ResourceHandler = {
     } else {
       const added = [...after.entries()].filter(([k, t]) => !deepEqual(before.get(k), t)).map(([, t]) => t);
       const removed = [...before.entries()].filter(([k]) => !after.has(k)).map(([, t]) => t);
-      await safely(urn, () => assignmentImpact(urn, ref, added, removed));
+      await safely(urn, () => assignmentImpact(urn, ref, added, removed, [...after.values()]));
     }
     return result;
   },

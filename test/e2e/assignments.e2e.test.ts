@@ -141,15 +141,24 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   });
 
   it("warns when the certificate and trusted-root profiles do not reach every group of the e-mail profile", async () => {
-    project.setValues({ groups, iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    // ios-mail-2 gains Kiosk Devices; ios-mail already reaches Sales and All Staff, ios-mail-2 Field Engineers.
+    project.setValues({ groups, iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     const preview = await project.previewJson();
-    const gaps = facts(preview).filter((f) => f.kind === "certificateChainGap") as Extract<ImpactFact, { kind: "certificateChainGap" }>[];
+    type Gap = Extract<ImpactFact, { kind: "certificateChainGap" }>;
+    const gaps = facts(preview, "ios-mail-2-assignment").filter((f) => f.kind === "certificateChainGap") as Gap[];
     const identity = gaps.find((g) => g.role === "identityCertificate");
     const root = gaps.find((g) => g.role === "trustedRoot");
     assert.ok(identity && root, JSON.stringify(facts(preview)));
-    assert.deepStrictEqual(identity!.missingGroups.map((g) => g.displayName), ["Field Engineers"]);
+    // The certificate reaches Sales (this stack) and All Staff (portal); Field Engineers already had the
+    // e-mail profile, but with a certificate it now needs the chain there too.
+    assert.deepStrictEqual(identity!.missingGroups.map((g) => g.displayName).sort(), ["Field Engineers", "Kiosk Devices"]);
     assert.strictEqual(root!.certificateProfile, "Contoso Root CA");
-    assert.deepStrictEqual(root!.missingGroups.map((g) => g.displayName).sort(), ["Field Engineers", "Sales Users"]);
+    assert.deepStrictEqual(root!.missingGroups.map((g) => g.displayName).sort(), ["Field Engineers", "Kiosk Devices"]);
+    // The profile itself switching to a certificate says the same for the groups it is assigned to now.
+    const onProfile = facts(preview, "ios-mail").filter((f) => f.kind === "certificateChainGap") as Gap[];
+    const rootNow = onProfile.find((g) => g.role === "trustedRoot");
+    assert.ok(rootNow, JSON.stringify(facts(preview, "ios-mail")));
+    assert.deepStrictEqual(rootNow!.missingGroups.map((g) => g.displayName).sort(), ["All Staff", "Field Engineers", "Sales Users"]);
     await project.up();
     // The portal-made assignment of the certificate profile survives our up...
     assert.ok((await assignmentsOf(certificateId)).some((a) => a.id === portalAssignmentId));
