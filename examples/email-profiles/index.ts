@@ -3,6 +3,7 @@
 // the e2e tests edit it to drive changes without touching stack config.
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { EmailProfile, type EmailProfileArgs, ScopeTag } from "pulumi-intune";
 
 interface Values {
@@ -12,12 +13,16 @@ interface Values {
   certificates?: { iosIdentity?: string; androidIdentity?: string };
   /** Profiles to leave out (e.g. to test deletes). */
   omit?: string[];
+  /** Per profile name: scope tags by role ("mailAdmins", "helpdesk", or "default" for the built-in tag "0"). */
+  scopeTags?: Record<string, string[]>;
 }
 
 const valuesFile = path.join(__dirname, "values.json");
 const values: Values = fs.existsSync(valuesFile) ? JSON.parse(fs.readFileSync(valuesFile, "utf8")) : {};
 
 const mailAdmins = new ScopeTag("mail-admins", { displayName: "Mail admins (e-mail profiles example)" });
+const helpdesk = new ScopeTag("helpdesk", { displayName: "Helpdesk (e-mail profiles example)", description: "First-line support" });
+const tagIds: Record<string, pulumi.Input<string>> = { mailAdmins: mailAdmins.id, helpdesk: helpdesk.id, default: "0" };
 
 const host = "outlook.office365.com";
 const profiles: Record<string, EmailProfileArgs> = {
@@ -212,9 +217,11 @@ for (const [name, declared] of Object.entries(profiles)) {
     ...declared,
     ...(o.displayName ? { displayName: o.displayName } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
+    ...(values.scopeTags?.[name] ? { scopeTagIds: values.scopeTags[name].map((role) => tagIds[role]) } : {}),
     // Overrides come from JSON, so the merged object is checked by the provider at preview, not by tsc.
     settings: { ...(declared.settings as unknown as Record<string, unknown>), ...(o.settings ?? {}) },
   } as unknown as EmailProfileArgs;
   profileIds[name] = new EmailProfile(name, args).id;
 }
 export const scopeTagId = mailAdmins.id;
+export const helpdeskTagId = helpdesk.id;

@@ -1,4 +1,4 @@
-export { certificateInputs, checkEmailProfileInputs, emailProfileInputKeys, emailProfileReplaceKeys } from "./inputs";
+export { certificateInputs, checkEmailProfileInputs, emailProfileInputKeys, emailProfileReplaceKeys, normaliseScopeTagIds } from "./inputs";
 export {
   type CertificateInput,
   type CertificateRef,

@@ -23,6 +23,15 @@ export const emailProfileReplaceKeys = ["platform"] as const;
 
 const idString = z.string().min(1).refine((v) => !/\s/.test(v), { message: "must be an id without spaces" });
 
+/**
+ * Intune keeps scope tags as a set and puts the built-in Default tag ("0") on a profile given none: the
+ * same normal form on both sides of the diff keeps order and an empty list from showing as changes.
+ */
+export function normaliseScopeTagIds(ids: readonly string[] | undefined): string[] {
+  const set = [...new Set(ids ?? [])].sort();
+  return set.length > 0 ? set : ["0"];
+}
+
 const topLevel = z
   .object({
     displayName: z.string().min(1).max(1000),
@@ -110,7 +119,7 @@ export function checkEmailProfileInputs(news: Props): { inputs: Props; failures:
   const inputs: Props = {
     displayName: top.data.displayName,
     platform,
-    scopeTagIds: [...new Set(top.data.scopeTagIds ?? ["0"])],
+    scopeTagIds: normaliseScopeTagIds(top.data.scopeTagIds),
     settings: normaliseSettings(platform, known),
   };
   if (top.data.description !== undefined) inputs.description = top.data.description;

@@ -4,6 +4,7 @@
 import {
   changedSettings,
   checkEmailProfileInputs,
+  normaliseScopeTagIds,
   type EmailPlatform,
   emailPlatforms,
   emailProfileInputKeys,
@@ -77,7 +78,7 @@ function inputsFromLive(platform: EmailPlatform, live: LiveProfile, refs: Props,
   const inputs: Props = {
     displayName: live.displayName,
     platform,
-    scopeTagIds: live.roleScopeTagIds ?? ["0"],
+    scopeTagIds: normaliseScopeTagIds(live.roleScopeTagIds),
     settings: settingsFromGraph(platform, live),
     ...refs,
   };

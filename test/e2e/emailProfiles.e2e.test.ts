@@ -44,11 +44,11 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     await server?.close();
   });
 
-  it("previews twelve profiles and a scope tag without writing", async () => {
+  it("previews twelve profiles and two scope tags without writing", async () => {
     await emulator.clearRequests();
     const preview = await project.previewJson();
     assert.strictEqual(changingSteps(preview, "EmailProfile").filter((s) => s.op === "create").length, 12);
-    assert.strictEqual(changingSteps(preview, "ScopeTag").length, 1);
+    assert.strictEqual(changingSteps(preview, "ScopeTag").length, 2);
     const writes = (await emulator.requests()).filter((r) => r.method !== "GET" && !/oauth2|\$batch/.test(r.path));
     assert.deepStrictEqual(writes, []);
   });
@@ -170,6 +170,22 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     const refPuts = (await emulator.requests()).filter((r) => r.method === "PUT" && r.path.endsWith("/identityCertificate/$ref"));
     assert.strictEqual(refPuts.length, 1);
     assert.strictEqual(await linked(iosCert), iosScep2.id);
+  });
+
+  it("moves a profile between scope tags, the built-in Default tag by reference, in any order", async () => {
+    const { scopeTagId, helpdeskTagId } = await project.outputs();
+    setValues({ ...values, scopeTags: { "ios-max": ["helpdesk", "default"], "ios-min": ["mailAdmins"] } });
+    const preview = changingSteps(await project.previewJson());
+    assert.deepStrictEqual(
+      preview.map((s) => [s.urn.split("::").pop(), Object.keys(s.detailedDiff ?? {}).every((k) => k.startsWith("scopeTagIds"))]).sort(),
+      [["ios-max", true], ["ios-min", true]],
+    );
+    await project.up();
+    assert.deepStrictEqual([...(await byName("iOS: Exchange for all iPhones")).roleScopeTagIds].sort(), ["0", helpdeskTagId].sort());
+    assert.deepStrictEqual((await byName("iOS: Exchange (minimal)")).roleScopeTagIds, [scopeTagId]);
+    // The same set in another order is no change; neither is the empty list the tenant turns into "0".
+    setValues({ ...values, scopeTags: { "ios-max": ["default", "helpdesk", "helpdesk"], "ios-min": ["mailAdmins"], "knox-min": [] } });
+    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
   });
 
   it("destroy leaves no e-mail profile", async () => {
