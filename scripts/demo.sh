@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the demo stack (root Pulumi.yaml) against the local Intune Graph emulator with the real Pulumi
-# CLI: preview, up, a preview that must show no changes, then destroy. Everything stays on 127.0.0.1.
+# CLI: preview, up, a preview that must show no changes, a change reviewed with `pulumi-intune review`
+# (who gets prompted to approve it), then destroy. Everything stays on 127.0.0.1.
 #   KEEP=1 npm run demo   leaves the stack and the emulator state (in .demo/) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,6 +35,11 @@ pulumi config set intune:clientId "$(field clientId)" --non-interactive
 pulumi config set intune:graphEndpoint "$(field graphEndpoint)" --non-interactive
 pulumi config set intune:authorityHost "$(field authorityHost)" --non-interactive
 pulumi config set --secret intune:clientSecret "$(field clientSecret)" --non-interactive
+# The emulator's seeded groups stand in for the tenant's "Sales Users" and "Field Engineers".
+group() { node -e 'const g=Object.values(require("./dist/emulator").SEEDED_GROUPS).find((g)=>g.displayName===process.argv[1]); console.log(g.id)' "$1"; }
+pulumi config set salesGroupId "$(group "Sales Users")" --non-interactive
+pulumi config set fieldGroupId "$(group "Field Engineers")" --non-interactive
+pulumi config rm exchangeHost --non-interactive >/dev/null 2>&1 || true
 
 echo "==> pulumi preview"
 pulumi preview --diff --non-interactive
@@ -42,6 +48,11 @@ pulumi up --yes --skip-preview --non-interactive
 echo "==> pulumi preview (must show no changes)"
 pulumi preview --expect-no-changes --non-interactive
 pulumi stack output --non-interactive
+echo "==> change the Exchange host of every profile: what will that do to people? (pulumi preview --json | pulumi-intune review)"
+pulumi config set exchangeHost mail.contoso.com --non-interactive
+pulumi preview --json --non-interactive >"$demo/preview.json"
+node dist/cli/bin.js review "$demo/preview.json" | tee "$demo/review.md"
+pulumi config rm exchangeHost --non-interactive >/dev/null
 if [ "${KEEP:-}" != "1" ]; then
   echo "==> pulumi destroy"
   pulumi destroy --yes --skip-preview --non-interactive

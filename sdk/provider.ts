@@ -12,11 +12,18 @@ function loadImplementation(): {
   try {
     return require(target);
   } catch (e) {
-    // Inside the pulumi-intune repository (its demo stack) the package is the project itself.
-    if ((e as { code?: string }).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(target)) {
-      return require(require("path").join(process.cwd(), "dist", "provider", "dispatch.js"));
+    // Inside the pulumi-intune repository (its demo stack, main: demo/) the package is the project
+    // itself: the nearest directory up from the program whose package.json is pulumi-intune.
+    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(target)) throw e;
+    const path = require("path");
+    const fs = require("fs");
+    for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+      const manifest = path.join(dir, "package.json");
+      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-intune") {
+        return require(path.join(dir, "dist", "provider", "dispatch.js"));
+      }
+      if (path.dirname(dir) === dir) throw e;
     }
-    throw e;
   }
 }
 

@@ -43,7 +43,7 @@ function total(groups: GroupInfo[]): string {
 export function describeFact(f: ImpactFact): string {
   switch (f.kind) {
     case "reconfigurationPrompt":
-      return `changing ${f.changedSettings.map((s) => `\`${s}\``).join(", ")} of e-mail profile "${f.profile}": users in ${who(f.groups)} (${total(f.groups)}) will be asked to approve the reconfiguration of their e-mail account`;
+      return `changing ${f.changedSettings.map((s) => `\`${s}\``).join(", ")} of e-mail profile "${f.profile}": users in ${who(f.groups)}${f.groups.length > 1 ? ` (up to ${total(f.groups)} in all; groups can overlap)` : ""} will be asked to approve the reconfiguration of their e-mail account`;
     case "newRecipients":
       return `e-mail profile "${f.profile}" (${f.platform}) will be delivered to ${who(f.groups, f)}`;
     case "duplicateAccountBlocked":
