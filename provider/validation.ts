@@ -34,7 +34,9 @@ function describe(issue: ZodIssue, value: unknown): string {
   const prop = `\`${propertyPath(issue.path)}\``;
   switch (issue.code) {
     case "invalid_type":
-      if (issue.received === "undefined") return `${prop} is required`;
+      if (issue.received === "undefined") return `${prop} is required, got nothing`;
+      // An enum given a value of another type: zod's expected is "'a' | 'b'".
+      if (issue.expected.includes(" | ")) return `${prop} must be one of ${issue.expected.split(" | ").map((o) => `"${o.replace(/^'|'$/g, "")}"`).join(", ")}, got ${show(value)}`;
       return `${prop} must be ${article(issue.expected)}, got ${show(value)}`;
     case "invalid_enum_value":
       return `${prop} must be one of ${issue.options.map((o) => `"${String(o)}"`).join(", ")}, got ${show(value)}`;
@@ -45,7 +47,7 @@ function describe(issue: ZodIssue, value: unknown): string {
         .map((k) => `\`${k}\``)
         .join(", ")}`;
     case "too_small":
-      if (issue.type === "string") return `${prop} must have at least ${issue.minimum} character(s), got ${show(value)}`;
+      if (issue.type === "string") return issue.minimum === 1 ? `${prop} must not be empty, got ""` : `${prop} must have at least ${issue.minimum} characters, got ${show(value)}`;
       if (issue.type === "array") return `${prop} must have at least ${issue.minimum} item(s), got ${show(value)}`;
       return `${prop} must be at least ${issue.minimum}, got ${show(value)}`;
     case "too_big":
@@ -67,14 +69,25 @@ export function failuresFromZod(error: ZodError, input: unknown, prefix: (string
   const out: ValidationFailure[] = [];
   for (const issue of error.issues) {
     if (issue.code === "invalid_union" && issue.unionErrors.length > 0) {
-      // Report the branch that got furthest (fewest issues) instead of "invalid input".
-      const best = [...issue.unionErrors].sort((a, b) => a.issues.length - b.issues.length)[0];
+      // Report the branch that got furthest (fewest issues) instead of "invalid input"; the branch that
+      // only accepts the preview placeholder says nothing useful, so it never wins.
+      const placeholderOnly = (e: ZodError) => e.issues.every((i) => i.code === "invalid_literal" && i.expected === UNKNOWN);
+      const branches = issue.unionErrors.filter((e) => !placeholderOnly(e));
+      const best = [...(branches.length > 0 ? branches : issue.unionErrors)].sort((a, b) => a.issues.length - b.issues.length)[0];
       out.push(...failuresFromZod(best, input, prefix));
       continue;
     }
     // Values computed by other resources are unknown during preview; they are checked at `up`.
     if (isUnknown(valueAt(input, issue.path))) continue;
     const path = [...prefix, ...issue.path];
+    if (issue.code === "unrecognized_keys") {
+      // One failure per key, on the key itself, so the engine points at it.
+      for (const key of issue.keys) {
+        const where = propertyPath([...path, key]);
+        out.push({ property: where, reason: `\`${where}\` is not a known property here, got ${show(valueAt(input, [...issue.path, key]))}` });
+      }
+      continue;
+    }
     const fixed = { ...issue, path } as ZodIssue;
     out.push({ property: propertyPath(path) || "(inputs)", reason: describe(fixed, valueAt(input, issue.path)) });
   }

@@ -32,7 +32,7 @@ describe("ProfileAssignment check", () => {
     ["duplicate group", [{ kind: "group", groupId: g1 }, { kind: "group", groupId: g1.toUpperCase() }], "targets[1]", /repeats `targets\[0\]`/],
     ["bad kind", [{ kind: "everyone" }], "targets[0].kind", /must be one of "group", "exclusionGroup", "allLicensedUsers", "allDevices", got "everyone"/],
     ["bad group id", [{ kind: "group", groupId: "sales" }], "targets[0].groupId", /must be an Entra ID group id \(a GUID\), got "sales"/],
-    ["unknown key", [{ kind: "allDevices", intent: "apply" }], "targets[0]", /unknown property `intent`/],
+    ["unknown key", [{ kind: "allDevices", intent: "apply" }], "targets[0].intent", /`targets\[0\].intent` is not a known property here, got "apply"/],
     ["no targets", [], "targets", /at least 1 item/],
   ];
   for (const [what, targets, property, reason] of bad) {

@@ -10,11 +10,11 @@ describe("ScopeTag check", () => {
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ["missing displayName", {}, /`displayName` is required/],
-    ["empty displayName", { displayName: "" }, /`displayName` must have at least 1 character\(s\), got ""/],
+    ["empty displayName", { displayName: "" }, /`displayName` must not be empty, got ""/],
     ["numeric displayName", { displayName: 7 }, /`displayName` must be a string, got 7/],
     ["built-in name", { displayName: "Default" }, /built-in scope tag \(id "0"\)/],
     ["padded name", { displayName: " Sales" }, /must not start or end with white space/],
-    ["unknown property", { displayName: "x", color: "red" }, /unknown property `color`/],
+    ["unknown property", { displayName: "x", color: "red" }, /^`color` is not a known property here, got "red"$/],
     ["long description", { displayName: "x", description: "d".repeat(1025) }, /`description` must have at most 1024 characters, got 1025/],
   ];
   for (const [what, news, reason] of bad) {
