@@ -15,6 +15,13 @@ describe("docs/reference.md", function () {
     }
   });
 
+  it("has SDK settings types with exactly the settings of each platform's Graph type, no more", () => {
+    const docs = settingDocs();
+    for (const platform of Object.values(emailPlatforms).filter((p) => !p.legacy)) {
+      assert.deepStrictEqual(Object.keys(docs[platform.platform]).sort(), [...settingKeys(platform.platform)].sort(), platform.platform);
+    }
+  });
+
   it("is current (regenerate with: npx ts-node --transpile-only scripts/reference.ts)", () => {
     assert.strictEqual(fs.readFileSync(referencePath, "utf8"), renderReference());
   });
