@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
 import { parsePreviewJson } from "./previewJson";
-import { buildReport, type FailOn, policyExitCode, renderMarkdown } from "./review";
+import { buildReport, type FailOn, policyExitCode, policyViolations, renderMarkdown } from "./review";
 
 const usage = `usage:
   pulumi-intune review [FILE|-] [--format markdown|json] [--fail-on replace,delete,impact,create,update] [--out FILE]
@@ -46,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     const rendered = format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report);
     if (opts.out) fs.writeFileSync(opts.out, rendered);
     else process.stdout.write(rendered);
+    const violations = policyViolations(report, failOn);
+    for (const v of violations) process.stderr.write(`pulumi-intune review: --fail-on ${v}\n`);
     return policyExitCode(report, failOn);
   }
   if (command === "drift") {

@@ -17,11 +17,15 @@ export interface ResourceChange {
   urn: string;
   type: string;
   name: string;
+  /** The resource's displayName where it has one (what people know it by), else its name. */
+  label: string;
   op: string;
   properties: PropertyChange[];
   replaceReasons: string[];
   impact: ImpactFact[];
   warnings: string[];
+  /** What a delete does to people; the engine does not ask the provider about deletes at preview. */
+  notes: string[];
 }
 
 export interface ReviewReport {
@@ -80,8 +84,13 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
   const diagnostics = preview.diagnostics ?? [];
   const warningsByUrn = new Map<string, string[]>();
   const otherWarnings: string[] = [];
-  for (const d of diagnostics) {
-    if (d.severity !== "warning") continue;
+  // The engine may report one warning twice for a resource (check and diff of a replacement): once is enough.
+  const seen = new Set<string>();
+  const warningDiagnostics = diagnostics.filter((d) => {
+    const key = `${d.urn ?? ""}\n${d.message.trim()}`;
+    return d.severity === "warning" && !seen.has(key) && (seen.add(key), true);
+  });
+  for (const d of warningDiagnostics) {
     if (d.urn) warningsByUrn.set(d.urn, [...(warningsByUrn.get(d.urn) ?? []), d.message.trim()]);
     else otherWarnings.push(d.message.trim());
   }
@@ -96,11 +105,13 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       urn: step.urn,
       type,
       name,
+      label: String((step.newState?.inputs ?? step.oldState?.inputs ?? {}).displayName ?? name),
       op: step.op,
       properties: cls === "other" ? [] : propertyChanges(step),
       replaceReasons: [...(step.replaceReasons ?? [])].sort(),
       impact: warnings.flatMap(parseFacts),
       warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes("[pulumi-intune impact]")).join("\n").trim()),
+      notes: cls === "delete" ? deleteNotes(type, step) : [],
     });
   }
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
@@ -111,7 +122,7 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       updates: count("update"),
       replaces: count("replace"),
       deletes: count("delete"),
-      warnings: diagnostics.filter((d) => d.severity === "warning").length,
+      warnings: warningDiagnostics.length,
       impactFacts: resources.reduce((n, r) => n + r.impact.length, 0),
     },
     resources,
@@ -119,15 +130,40 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
   };
 }
 
+function deleteNotes(type: string, step: PreviewStep): string[] {
+  const kind = intuneKind(type);
+  if (kind === "EmailProfile") return ["deleting the profile removes its e-mail account from every device it is assigned to"];
+  if (kind !== "ProfileAssignment") return [];
+  const targets = (step.oldState?.inputs?.targets ?? step.oldState?.outputs?.targets ?? []) as { kind?: string; groupId?: string }[];
+  const who = targets
+    .filter((t) => t.kind !== "exclusionGroup")
+    .map((t) => (t.kind === "group" ? `group ${t.groupId}` : t.kind === "allLicensedUsers" ? "all licensed users" : t.kind === "allDevices" ? "all devices" : String(t.kind)));
+  return [`deleting the assignment removes the e-mail account from the devices of ${who.length > 0 ? who.join(", ") : "its targets"}`];
+}
+
+/** What trips each gate of `failOn`, as sentences ("replace: ios-mail (EmailProfile)"). */
+export function policyViolations(report: ReviewReport, failOn: readonly FailOn[]): string[] {
+  const out: string[] = [];
+  for (const f of failOn) {
+    if (f === "impact") {
+      if (report.summary.impactFacts > 0) out.push(`impact: ${report.summary.impactFacts} impact fact(s) on people`);
+      continue;
+    }
+    const hits = report.resources.filter((r) => opClass(r.op) === f).map((r) => `${r.name} (${intuneKind(r.type) ?? r.type})`);
+    if (hits.length > 0) out.push(`${f}: ${hits.join(", ")}`);
+  }
+  return out;
+}
+
 /** Exit code for a policy gate: 3 when any of `failOn` happened, else 0. */
 export function policyExitCode(report: ReviewReport, failOn: readonly FailOn[]): number {
-  const hit = (f: FailOn) =>
-    f === "impact" ? report.summary.impactFacts > 0 : report.resources.some((r) => opClass(r.op) === f);
-  return failOn.some(hit) ? 3 : 0;
+  return policyViolations(report, failOn).length > 0 ? 3 : 0;
 }
 
 function fmt(v: unknown): string {
   if (v === undefined) return "–";
+  // Pulumi's placeholder for a value computed during the update (a new profile's id, say).
+  if (v === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return "_known after `up`_";
   const s = JSON.stringify(v);
   return "`" + (s.length > 120 ? `${s.slice(0, 117)}...` : s).replace(/`/g, "'") + "`";
 }
@@ -148,7 +184,7 @@ function mermaid(report: ReviewReport): string[] {
     const kind = intuneKind(r.type);
     const profile = r.impact.find((f) => "profile" in f) as { profile: string } | undefined;
     if (kind === "EmailProfile" || profile) {
-      const p = node(`p:${profile?.profile ?? r.name}`, `${profile?.profile ?? r.name} (${r.op})`);
+      const p = node(`p:${profile?.profile ?? r.label}`, `${profile?.profile ?? r.label} (${r.op})`);
       for (const f of r.impact) {
         if (f.kind === "certificateChainGap") {
           const c = node(`c:${f.certificateProfile}`, `${f.role === "trustedRoot" ? "trusted root" : "certificate"}: ${f.certificateProfile}`);
@@ -181,9 +217,10 @@ export function renderMarkdown(report: ReviewReport): string {
       for (const p of r.properties) out.push(`| \`${p.path}\`${p.forcesReplacement ? " ⚠️ replaces" : ""} | ${fmt(p.old)} | ${fmt(p.new)} |`);
       out.push("");
     }
-    if (r.warnings.length > 0) {
+    if (r.warnings.length > 0 || r.notes.length > 0) {
       out.push("**Impact on people:**", "");
       for (const w of r.warnings) out.push(`- ${w.replace(/\n/g, " ")}`);
+      for (const n of r.notes) out.push(`- ${n}`);
       out.push("");
     }
   }

@@ -15,6 +15,8 @@ interface Values {
   iosCertificateId?: string;
   /** Extra targets on the certificate profile itself. */
   certificateAssignment?: string[];
+  /** Platform of the Windows profile (change it to see a replacement). */
+  windowsPlatform?: "windows10" | "windowsPhone81";
 }
 
 const values: Values = JSON.parse(fs.readFileSync(path.join(__dirname, "values.json"), "utf8"));
@@ -34,7 +36,8 @@ const iosMail = new EmailProfile("ios-mail", {
 
 const windowsMail = new EmailProfile("windows-mail", {
   displayName: "Windows 10: Exchange",
-  platform: "windows10",
+  // values.json may switch it to "windowsPhone81" (same settings); the cast keeps the settings type.
+  platform: (values.windowsPlatform ?? "windows10") as "windows10",
   settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
 });
 

@@ -43,6 +43,7 @@ export function resetImpactRegistry(): void {
   profilesByUrn.clear();
   profilesById.clear();
   assignmentsByUrn.clear();
+  emitted.clear();
 }
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
@@ -56,9 +57,18 @@ export function registerAssignment(a: AssignmentRecord): void {
   if (a.urn) assignmentsByUrn.set(a.urn, a);
 }
 
-/** Sends each fact as a real warning on `urn`. */
+// The engine can ask about one resource twice in a run (check and diff of a replacement); each warning
+// is said once per resource.
+const emitted = new Set<string>();
+
+/** Sends each fact as a real warning on `urn`, once. */
 export async function emit(facts: ImpactFact[], urn: string | undefined): Promise<void> {
-  for (const f of facts) await engineLog("warning", renderFact(f), urn);
+  for (const f of facts) {
+    const text = renderFact(f);
+    if (emitted.has(`${urn}\n${text}`)) continue;
+    emitted.add(`${urn}\n${text}`);
+    await engineLog("warning", text, urn);
+  }
 }
 
 function duplicateKey(p: ProfileFacts): string | undefined {
@@ -140,7 +150,7 @@ export async function assignmentImpact(
       facts.push({ kind: "duplicateAccountOverwritten", profile: profile.displayName, platform: label, matchedOn: rule, hostName: host, addressSource: address, groups: addedGroups });
     const deviceGroups = addedGroups.filter((g) => g.isDeviceGroup);
     if (deviceGroups.length > 0) facts.push({ kind: "deviceGroupTarget", profile: profile.displayName, groups: deviceGroups });
-    facts.push(...(await conflicts(profile, ref, addedGroups)));
+    facts.push(...(await conflicts(profile, ref, addedGroups, urn)));
     // A certificate chain must cover every group the profile reaches after the change, not only the new ones.
     facts.push(...(await certificateGaps(profile, infos(reached))));
   }
@@ -153,7 +163,7 @@ export async function assignmentImpact(
   return facts;
 }
 
-async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; profileId?: string }, groups: GroupInfo[]): Promise<ImpactFact[]> {
+async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; profileId?: string }, groups: GroupInfo[], urn: string | undefined): Promise<ImpactFact[]> {
   const key = duplicateKey(profile);
   if (!key) return [];
   const facts: ImpactFact[] = [];
@@ -165,8 +175,18 @@ async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; prof
   for (const other of others.values()) {
     const theirs = await assignedGroups(other);
     const overlap = groups.filter((g) => theirs.has(g.id));
-    if (overlap.length > 0)
-      facts.push({ kind: "duplicateConflict", profile: profile.displayName, otherProfile: other.displayName, platform: emailPlatforms[profile.platform].label, key, groups: overlap });
+    if (overlap.length === 0) continue;
+    const label = emailPlatforms[profile.platform].label;
+    facts.push({ kind: "duplicateConflict", profile: profile.displayName, otherProfile: other.displayName, platform: label, key, groups: overlap });
+    // The engine checks resources in no fixed order: whichever assignment comes second also tells the
+    // first one's URN, so both sides carry the warning however the run went.
+    for (const a of assignmentsByUrn.values()) {
+      if (a.urn === urn || !a.urn) continue;
+      const theirs = (other.urn && a.profileUrn === other.urn) || (known(other.id) && a.profileId === other.id);
+      const shared = overlap.filter((g) => groupIds(a.targets).includes(g.id));
+      if (theirs && shared.length > 0)
+        await emit([{ kind: "duplicateConflict", profile: other.displayName, otherProfile: profile.displayName, platform: label, key, groups: shared }], a.urn);
+    }
   }
   return facts;
 }
