@@ -6,6 +6,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 echo "==> build"
 npm run --silent build
+# Tests, benchmarks and scripts are type-checked too (mocha runs them transpile-only).
+./node_modules/.bin/tsc -p tsconfig.test.json
 
 echo "==> pulumi toolchain"
 bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"

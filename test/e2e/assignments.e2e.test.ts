@@ -2,10 +2,10 @@
 // accounts per platform, conflicts, device groups, certificate chains, reconfiguration prompts,
 // removals; preview never writes; assignments made elsewhere survive.
 import * as assert from "assert";
-import { createServer, SEEDED_GROUPS } from "../../emulator";
+import { SEEDED_GROUPS } from "../../emulator";
 import { parseFacts, type ImpactFact } from "../../provider/impact/facts";
-import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
-import { changingSteps, PulumiProject, type PreviewDigest } from "./harness";
+import type { EmulatorClient, EmulatorInfo } from "../support/emulatorClient";
+import { changingSteps, type PulumiProject, type PreviewDigest, useEmulatorStack } from "./harness";
 
 const group = (name: string) => Object.values(SEEDED_GROUPS).find((g) => g.displayName === name)!.id;
 const groups = { sales: group("Sales Users"), field: group("Field Engineers"), kiosk: group("Kiosk Devices"), allStaff: group("All Staff") };
@@ -18,7 +18,6 @@ function facts(p: PreviewDigest, resourceName?: string): ImpactFact[] {
 
 describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI", function () {
   this.timeout(1_200_000);
-  let server: ReturnType<typeof createServer>;
   let info: EmulatorInfo;
   let emulator: EmulatorClient;
   let project: PulumiProject;
@@ -30,10 +29,8 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   const writesIn = (log: { method: string; path: string; body: any }[]) =>
     log.filter((r) => !r.path.includes("/oauth2/") && (r.method !== "GET" && !(r.path.endsWith("$batch") && (r.body?.requests ?? []).every((q: any) => q.method === "GET"))));
 
-  before(async () => {
-    server = createServer();
-    info = await server.start();
-    emulator = new EmulatorClient(info);
+  useEmulatorStack("assignments", async (s) => {
+    ({ info, emulator, project } = s);
     // Certificate chain made outside the stack: a trusted root and an iOS SCEP profile chained to it,
     // plus a portal-made assignment of the certificate profile to All Staff.
     const root = await emulator.graph("POST", "/deviceManagement/deviceConfigurations", {
@@ -56,13 +53,6 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
     });
     assert.strictEqual(portal.status, 201, JSON.stringify(portal.body));
     portalAssignmentId = portal.body.id;
-
-    project = new PulumiProject("assignments", info);
-    await project.init();
-  });
-  after(async () => {
-    project?.cleanup();
-    await server?.close();
   });
 
   it("says at preview who receives each profile and what happens to existing accounts, writing nothing", async () => {

@@ -1,41 +1,20 @@
 // `pulumi-intune drift` through the package bin and the real Pulumi CLI: 0 on a clean stack, 2 after an
 // out-of-band change (naming resource, property, declared and live), 1 on a broken stack.
 import * as assert from "assert";
-import { execFile } from "child_process";
-import * as path from "path";
-import { createServer } from "../../emulator";
-import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
-import { PulumiProject } from "./harness";
-
-const repo = path.resolve(__dirname, "../..");
+import type { EmulatorClient } from "../support/emulatorClient";
+import { type EmulatorStack, type PulumiProject, runCli, useEmulatorStack } from "./harness";
 
 describe("e2e: drift run with the real Pulumi CLI", function () {
   this.timeout(600_000);
-  let server: ReturnType<typeof createServer>;
-  let info: EmulatorInfo;
+  let server: EmulatorStack["server"];
   let emulator: EmulatorClient;
   let project: PulumiProject;
 
   /** `pulumi-intune drift …` in the project's environment (backend, passphrase, CA, toolchain on PATH). */
-  const drift = (args: string[], env: NodeJS.ProcessEnv = project.env) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [path.join(repo, "dist/cli/bin.js"), "drift", ...args], { env, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+  const drift = (args: string[]) => runCli(["drift", ...args], { env: project.env });
 
-  before(async () => {
-    server = createServer();
-    info = await server.start();
-    emulator = new EmulatorClient(info);
-    project = new PulumiProject("scope-tag", info);
-    await project.init();
-    await project.up();
-  });
-  after(async () => {
-    project?.cleanup();
-    await server?.close();
-  });
+  useEmulatorStack("scope-tag", (s) => void ({ server, emulator, project } = s));
+  before(() => project.up());
 
   it("exits 0 and says so when the tenant matches the stack", async () => {
     const r = await drift(["--stack", "e2e", "--cwd", project.dir]);

@@ -1,9 +1,8 @@
 // Every platform's e-mail profile through the real Pulumi CLI: create, empty preview, one setting per
 // platform, a platform change (replace), drift both ways, certificates through $ref, destroy.
 import * as assert from "assert";
-import { createServer } from "../../emulator";
-import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
-import { changingSteps, PulumiProject } from "./harness";
+import type { EmulatorClient } from "../support/emulatorClient";
+import { changingSteps, type PulumiProject, useEmulatorStack } from "./harness";
 
 const emailTypes = [
   "iosEasEmailProfileConfiguration",
@@ -16,8 +15,6 @@ const emailTypes = [
 
 describe("e2e: EmailProfile for every platform with the real Pulumi CLI", function () {
   this.timeout(1_200_000);
-  let server: ReturnType<typeof createServer>;
-  let info: EmulatorInfo;
   let emulator: EmulatorClient;
   let project: PulumiProject;
   let values: any = {};
@@ -32,17 +29,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     project.setValues(v);
   };
 
-  before(async () => {
-    server = createServer();
-    info = await server.start();
-    emulator = new EmulatorClient(info);
-    project = new PulumiProject("email-profiles", info);
-    await project.init();
-  });
-  after(async () => {
-    project?.cleanup();
-    await server?.close();
-  });
+  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
 
   it("previews twelve profiles and two scope tags without writing", async () => {
     await emulator.clearRequests();

@@ -4,7 +4,8 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EmulatorInfo } from "../support/emulatorClient";
+import { createServer } from "../../emulator";
+import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -194,4 +195,45 @@ export interface PreviewDigest {
 /** Steps that change something (not `same`), of our resource types only. */
 export function changingSteps(p: PreviewDigest, type?: string) {
   return p.steps.filter((s) => s.op !== "same" && s.urn.includes("dynamic/intune:") && (!type || s.urn.includes(`intune:${type}::`)));
+}
+
+/** What a describe block gets from {@link useEmulatorStack}. */
+export interface EmulatorStack {
+  server: ReturnType<typeof createServer>;
+  info: EmulatorInfo;
+  emulator: EmulatorClient;
+  project: PulumiProject;
+}
+
+/**
+ * Mocha hooks for a describe block: an in-process emulator and a project of `examples/<example>` with a
+ * stack wired to it. `ready` runs before `pulumi stack init` (to keep the parts, seed the tenant).
+ */
+export function useEmulatorStack(example: string, ready: (s: EmulatorStack) => void | Promise<void>): void {
+  let stack: EmulatorStack | undefined;
+  before(async () => {
+    const server = createServer();
+    const info = (await server.start()) as EmulatorInfo;
+    stack = { server, info, emulator: new EmulatorClient(info), project: new PulumiProject(example, info) };
+    await ready(stack);
+    await stack.project.init();
+  });
+  after(async () => {
+    stack?.project.cleanup();
+    await stack?.server.close();
+  });
+}
+
+/** Runs the package bin `pulumi-intune <args>` as users do (stdin from `input`). */
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<PulumiResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repo, "dist/cli/bin.js"), ...args], { env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
 }

@@ -2,14 +2,11 @@
 // this run (creates with impact, then updates, a replace, a delete and removals), through the package bin.
 // UPDATE_GOLDEN=1 rewrites the files in test/e2e/golden/; review the diff before committing it.
 import * as assert from "assert";
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { createServer, SEEDED_GROUPS } from "../../emulator";
-import type { EmulatorInfo } from "../support/emulatorClient";
-import { PulumiProject } from "./harness";
+import { SEEDED_GROUPS } from "../../emulator";
+import { type PulumiProject, runCli, useEmulatorStack } from "./harness";
 
-const repo = path.resolve(__dirname, "../..");
 const goldenDir = path.join(__dirname, "golden");
 const group = (name: string) => Object.values(SEEDED_GROUPS).find((g) => g.displayName === name)!.id;
 const groups = { sales: group("Sales Users"), field: group("Field Engineers"), kiosk: group("Kiosk Devices"), allStaff: group("All Staff") };
@@ -17,7 +14,7 @@ const groups = { sales: group("Sales Users"), field: group("Field Engineers"), k
 /** Ids the emulator makes up anew each run become <id-1>, <id-2>… in order of appearance; seeded group ids stay. */
 export function normaliseVolatile(text: string): string {
   const seen = new Map<string, string>();
-  const fixed = new Set(Object.values(groups));
+  const fixed = new Set<string>(Object.values(groups));
   return text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => {
     if (fixed.has(id)) return id;
     if (!seen.has(id)) seen.set(id, `<id-${seen.size + 1}>`);
@@ -38,20 +35,11 @@ function compareGolden(name: string, actual: string): void {
   }
 }
 
-/** Runs the package bin as users do: `pulumi-intune review <file> …`. */
-function review(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [path.join(repo, "dist/cli/bin.js"), "review", ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
+/** `pulumi-intune review …` through the package bin. */
+const review = (args: string[], input?: string) => runCli(["review", ...args], { input });
 
 describe("e2e: review report from real `pulumi preview --json`", function () {
   this.timeout(1_200_000);
-  let server: ReturnType<typeof createServer>;
-  let info: EmulatorInfo;
   let project: PulumiProject;
   let dir: string;
   const previewTo = async (name: string) => {
@@ -61,16 +49,9 @@ describe("e2e: review report from real `pulumi preview --json`", function () {
     return file;
   };
 
-  before(async () => {
-    server = createServer();
-    info = await server.start();
-    project = new PulumiProject("assignments", info);
+  useEmulatorStack("assignments", (s) => {
+    project = s.project;
     dir = project.dir;
-    await project.init();
-  });
-  after(async () => {
-    project?.cleanup();
-    await server?.close();
   });
 
   it("renders the first preview: creates, who receives each profile, duplicate accounts, a device group", async () => {

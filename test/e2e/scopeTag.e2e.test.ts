@@ -1,13 +1,11 @@
 // ScopeTag through the real Pulumi CLI: preview -> up -> empty preview -> change -> drift -> destroy,
 // plus throttling storms and secret hygiene.
 import * as assert from "assert";
-import { createServer } from "../../emulator";
-import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
-import { changingSteps, PulumiProject } from "./harness";
+import type { EmulatorClient, EmulatorInfo } from "../support/emulatorClient";
+import { changingSteps, type PulumiProject, useEmulatorStack } from "./harness";
 
 describe("e2e: ScopeTag with the real Pulumi CLI", function () {
   this.timeout(900_000);
-  let server: ReturnType<typeof createServer>;
   let info: EmulatorInfo;
   let emulator: EmulatorClient;
   let project: PulumiProject;
@@ -15,18 +13,7 @@ describe("e2e: ScopeTag with the real Pulumi CLI", function () {
   const userTags = async () =>
     ((await emulator.graph("GET", "/deviceManagement/roleScopeTags")).body.value as any[]).filter((t) => !t.isBuiltIn);
 
-  before(async () => {
-    server = createServer();
-    info = await server.start();
-    emulator = new EmulatorClient(info);
-    project = new PulumiProject("scope-tag", info);
-    await project.init();
-  });
-
-  after(async () => {
-    project?.cleanup();
-    await server?.close();
-  });
+  useEmulatorStack("scope-tag", (s) => void ({ info, emulator, project } = s));
 
   it("previews a create and writes nothing", async () => {
     await emulator.clearRequests();

@@ -30,7 +30,7 @@ describe("EmailProfile check: good inputs pass and are normalised", () => {
       const { failures, inputs: out } = checkEmailProfileInputs(inputs(p));
       assert.deepStrictEqual(failures, []);
       assert.deepStrictEqual(out.scopeTagIds, ["0"]);
-      assert.strictEqual(out.settings.hostName, "outlook.office365.com");
+      assert.strictEqual((out.settings as Record<string, unknown>).hostName, "outlook.office365.com");
     });
   }
   it("accepts values unknown during preview anywhere, including certificate links and required settings", () => {
@@ -53,6 +53,6 @@ describe("EmailProfile check: good inputs pass and are normalised", () => {
   it("accepts an IPv4 address as host and sorts flags the way the tenant returns them", () => {
     const { failures, inputs: out } = checkEmailProfileInputs(inputs("iosIpados", { settings: { hostName: "10.0.0.5", easServices: ["email", "calendars"] } }));
     assert.deepStrictEqual(failures, []);
-    assert.deepStrictEqual(out.settings.easServices, ["calendars", "email"]);
+    assert.deepStrictEqual((out.settings as Record<string, unknown>).easServices, ["calendars", "email"]);
   });
 });
