@@ -13,7 +13,7 @@ import {
   settingsToGraph,
 } from "../email";
 import { diffInputs, deepEqual, pick } from "../diff";
-import { IntuneResourceInitError, isGraphRequestError } from "../errors";
+import { IntuneResourceInitError } from "../errors";
 import { isLostResponse } from "../graph";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
 import { graph, currentSettings } from "../runtime";
@@ -268,11 +268,7 @@ export const emailProfileHandler: ResourceHandler = {
   },
 
   async delete(id) {
-    try {
-      await graph().delete(`${profilesPath}/${encodeURIComponent(id)}`);
-    } catch (e) {
-      if (isGraphRequestError(e) && e.statusCode === 404) return;
-      throw e;
-    }
+    // Already gone counts as done: GraphApi.delete answers false on 404.
+    await graph().delete(`${profilesPath}/${encodeURIComponent(id)}`);
   },
 };

@@ -1,7 +1,6 @@
 // ScopeTag: /deviceManagement/roleScopeTags. The walking skeleton of every resource.
 import { z } from "zod";
 import { diffInputs, pick } from "../diff";
-import { isGraphRequestError } from "../errors";
 import { isLostResponse } from "../graph";
 import { graph } from "../runtime";
 import { failuresFromZod } from "../validation";
@@ -99,11 +98,7 @@ export const scopeTagHandler: ResourceHandler = {
   },
 
   async delete(id) {
-    try {
-      await graph().delete(`${collection}/${encodeURIComponent(id)}`);
-    } catch (e) {
-      if (isGraphRequestError(e) && e.statusCode === 404) return;
-      throw e;
-    }
+    // Already gone counts as done: GraphApi.delete answers false on 404.
+    await graph().delete(`${collection}/${encodeURIComponent(id)}`);
   },
 };
