@@ -2,10 +2,12 @@
 // Graph access built from them on first use.
 import { type ConfigGetter, type IntuneProviderSettings, resolveSettings } from "./config";
 import { GraphApi, type GraphApiOptions } from "./graph";
+import { ProviderRun } from "./run";
 
 let getter: ConfigGetter = () => undefined;
 let settings: IntuneProviderSettings | undefined;
 let api: GraphApi | undefined;
+let run: ProviderRun | undefined;
 let apiOptions: GraphApiOptions = {};
 
 /** Called from the dynamic provider's `configure` with the stack config (all namespaces, secrets decrypted). */
@@ -13,6 +15,7 @@ export function configureProvider(get: ConfigGetter): void {
   getter = get;
   settings = undefined;
   api = undefined;
+  run = undefined;
 }
 
 /** For tests and embedders: replace settings or Graph options for the rest of the process. */
@@ -20,6 +23,7 @@ export function setProviderOverrides(overrides: { settings?: IntuneProviderSetti
   settings = overrides.settings ?? settings;
   apiOptions = overrides.graphOptions ?? apiOptions;
   api = undefined;
+  run = undefined;
 }
 
 export function currentSettings(): IntuneProviderSettings {
@@ -31,4 +35,10 @@ export function currentSettings(): IntuneProviderSettings {
 export function graph(): GraphApi {
   if (!api) api = new GraphApi(currentSettings(), apiOptions);
   return api;
+}
+
+/** This process's run: the explicit state that crosses provider calls (see run.ts). */
+export function currentRun(): ProviderRun {
+  if (!run || run.graph !== graph()) run = new ProviderRun(graph());
+  return run;
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { emailPlatformNames, emailPlatforms } from "../provider/email/platforms";
-import { defaultSetting, enumMembers, isRequiredSetting, settingProperties } from "../provider/email/settings";
+import { enumMembers, isRequiredSetting, settingProperties } from "../provider/email/settings";
 
 const root = path.join(__dirname, "..");
 export const referencePath = path.join(root, "docs", "reference.md");
@@ -47,8 +47,13 @@ export function renderReference(): string {
     "`sdk/emailProfileSettings.ts`; a unit test keeps it current. Setting names are Graph's own, so",
     "Microsoft's documentation of each profile type applies one to one.",
     "",
-    "Every platform also takes `displayName` (required), `description`, `scopeTagIds` (default `[\"0\"]`,",
-    "the built-in Default tag) and `adoptExistingId`. **Only `platform` forces a replacement**: the Graph",
+    "A setting left out of the program is **not managed**: it is never written, whatever Intune reports for",
+    "it is kept, and only a change of it away from what the tenant answered after our last write (somebody",
+    "changed it in the portal) shows as drift and is put back by the next `up`. Removing a setting from the",
+    "program stops managing it: its current value stays.",
+    "",
+    "Every platform also takes `displayName` (required), `description`, `scopeTagIds` (a set; an empty list",
+    "means the built-in Default tag `\"0\"`; left out: not managed) and `adoptExistingId`. **Only `platform` forces a replacement**: the Graph",
     "type of a profile cannot change, so a new profile is created and the old one deleted. Every other",
     "property, settings and certificate links included, is updated in place (PATCH, or `$ref` for links).",
     "",
@@ -67,12 +72,11 @@ export function renderReference(): string {
       lines.push("Intune no longer creates this type; `adoptExistingId` takes over an existing profile. Settings as for the Android Enterprise counterpart.", "");
       continue;
     }
-    lines.push("| setting | values | default | meaning |", "| --- | --- | --- | --- |");
+    lines.push("| setting | values | when left out | meaning |", "| --- | --- | --- | --- |");
     for (const prop of settingProperties(platform)) {
       const meaning = docs[platform]?.[prop.name];
       if (!meaning) throw new Error(`settings.${prop.name} of platform ${platform} has no TSDoc in sdk/emailProfileSettings.ts`);
-      const d = defaultSetting(prop);
-      const def = isRequiredSetting(prop) ? "**required**" : d === undefined || d === null ? "–" : `\`${JSON.stringify(d)}\``;
+      const def = isRequiredSetting(prop) ? "**required**" : "not managed";
       lines.push(`| \`${prop.name}\` | ${cell(typeOf(prop))} | ${cell(def)} | ${cell(meaning.replace(/@default.*$/, "").trim())} |`);
     }
     lines.push("");

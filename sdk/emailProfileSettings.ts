@@ -32,12 +32,12 @@ interface ExchangeServerSettings {
   readonly emailAddressSource: pulumi.Input<UserEmailSource>;
   /**
    * Connect over SSL/TLS.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly requireSsl?: pulumi.Input<boolean>;
   /**
    * How far back mail is synced.
-   * @default "userDefined" - the user chooses on the device
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly durationOfEmailToSync?: pulumi.Input<EmailSyncDuration>;
 }
@@ -48,17 +48,17 @@ interface EasBaseSettings {
   readonly usernameSource: pulumi.Input<UserEmailSource>;
   /**
    * Entra ID attribute for the user name when it must differ from `usernameSource` (adds samAccountName).
-   * @default - not set; `usernameSource` is used
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly usernameAADSource?: pulumi.Input<UsernameSource | null>;
   /**
    * Whether the full or the NetBIOS domain name is sent with the user name.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly userDomainNameSource?: pulumi.Input<DomainNameSource | null>;
   /**
    * A custom domain sent with the user name, e.g. "contoso.com".
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly customDomainName?: pulumi.Input<string | null>;
   /** Name of the account as shown on the device, e.g. "Work mail". */
@@ -69,17 +69,17 @@ interface EasBaseSettings {
 interface SyncSwitches {
   /**
    * Sync the calendar.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly syncCalendar?: pulumi.Input<boolean>;
   /**
    * Sync contacts.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly syncContacts?: pulumi.Input<boolean>;
   /**
    * Sync tasks.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly syncTasks?: pulumi.Input<boolean>;
 }
@@ -88,92 +88,92 @@ interface SyncSwitches {
 export interface IosIpadosEmailSettings extends ExchangeServerSettings, EasBaseSettings {
   /**
    * How the account authenticates; "certificate" needs `identityCertificateId`, "derivedCredential" needs `derivedCredentialSettingsId`.
-   * @default - not set (username and password)
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly authenticationMethod?: pulumi.Input<EasAuthenticationMethod | null>;
   /**
    * Use OAuth (modern authentication) for Exchange Online.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly useOAuth?: pulumi.Input<boolean | null>;
   /**
    * Exchange ActiveSync services to sync, e.g. ["email", "calendars"]; "none" cannot be combined.
-   * @default - not set (all services)
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly easServices?: pulumi.Input<EasService[] | null>;
   /**
    * Let users turn the synced services on and off.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly easServicesUserOverrideEnabled?: pulumi.Input<boolean | null>;
   /**
    * Stop users moving messages into other mail accounts.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly blockMovingMessagesToOtherEmailAccounts?: pulumi.Input<boolean | null>;
   /**
    * Stop third-party apps from sending mail through this account.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly blockSendingEmailFromThirdPartyApps?: pulumi.Input<boolean | null>;
   /**
    * Stop the device syncing recently used addresses.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly blockSyncingRecentlyUsedEmailAddresses?: pulumi.Input<boolean | null>;
   /**
    * Require S/MIME; needs `smimeSigningCertificateId`.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly requireSmime?: pulumi.Input<boolean | null>;
   /**
    * Sign outgoing mail with S/MIME; needs `smimeSigningCertificateId`.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeSigningEnabled?: pulumi.Input<boolean | null>;
   /**
    * Let users turn S/MIME signing off.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeSigningUserOverrideEnabled?: pulumi.Input<boolean | null>;
   /**
    * Let users pick their own signing certificate.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeSigningCertificateUserOverrideEnabled?: pulumi.Input<boolean | null>;
   /**
    * Encrypt all mail by default; needs `smimeEncryptionCertificateId`.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeEncryptByDefaultEnabled?: pulumi.Input<boolean | null>;
   /**
    * Let users turn default encryption off.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeEncryptByDefaultUserOverrideEnabled?: pulumi.Input<boolean | null>;
   /**
    * Let users pick their own encryption certificate.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeEncryptionCertificateUserOverrideEnabled?: pulumi.Input<boolean | null>;
   /**
    * Let users switch S/MIME per message.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly smimeEnablePerMessageSwitch?: pulumi.Input<boolean | null>;
   /**
    * Kind of signing certificate; "certificate" needs `smimeSigningCertificateId`.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly signingCertificateType?: pulumi.Input<EmailCertificateType | null>;
   /**
    * Kind of encryption certificate; "certificate" needs `smimeEncryptionCertificateId`.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly encryptionCertificateType?: pulumi.Input<EmailCertificateType | null>;
   /**
    * Id of a per-app VPN profile that mail uses.
-   * @default - no per-app VPN
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly perAppVPNProfileId?: pulumi.Input<string | null>;
 }
@@ -186,32 +186,32 @@ export interface AndroidDeviceAdministratorEmailSettings extends ExchangeServerS
   readonly usernameSource: pulumi.Input<AndroidUsernameSource>;
   /**
    * How the account authenticates; "certificate" needs `identityCertificateId`.
-   * @default "usernameAndPassword"
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly authenticationMethod?: pulumi.Input<EasAuthenticationMethod>;
   /**
    * A custom domain sent with the user name.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly customDomainName?: pulumi.Input<string | null>;
   /**
    * Whether the full or the NetBIOS domain name is sent with the user name.
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly userDomainNameSource?: pulumi.Input<DomainNameSource | null>;
   /**
    * How often mail is fetched.
-   * @default "userDefined"
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly emailSyncSchedule?: pulumi.Input<EmailSyncSchedule>;
   /**
    * Require S/MIME; needs `smimeSigningCertificateId`.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly requireSmime?: pulumi.Input<boolean>;
   /**
    * Sync notes.
-   * @default false
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly syncNotes?: pulumi.Input<boolean>;
 }
@@ -222,7 +222,7 @@ export interface AndroidEnterpriseWorkProfileGmailEmailSettings extends Exchange
   readonly usernameSource: pulumi.Input<AndroidUsernameSource>;
   /**
    * How the account authenticates; "certificate" needs `identityCertificateId`.
-   * @default "usernameAndPassword"
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly authenticationMethod?: pulumi.Input<EasAuthenticationMethod>;
 }
@@ -234,7 +234,7 @@ export interface AndroidEnterpriseWorkProfileNineWorkEmailSettings extends Andro
 export interface Windows10EmailSettings extends ExchangeServerSettings, EasBaseSettings, SyncSwitches {
   /**
    * How often mail is fetched.
-   * @default "userDefined"
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly emailSyncSchedule?: pulumi.Input<EmailSyncSchedule>;
 }
@@ -243,7 +243,7 @@ export interface Windows10EmailSettings extends ExchangeServerSettings, EasBaseS
 export interface WindowsPhone81EmailSettings extends Omit<Windows10EmailSettings, "emailAddressSource"> {
   /**
    * Entra ID attribute used as the e-mail address (optional on this type only).
-   * @default - not set
+   * @default - not managed: left out of every write, Intune keeps its own value
    */
   readonly emailAddressSource?: pulumi.Input<UserEmailSource | null>;
 }

@@ -8,5 +8,19 @@ export {
   platformForOdataType,
   type PlatformInfo,
 } from "./platforms";
-export { defaultSetting, enumMembers, isDnsHostName, isRequiredSetting, settingKeys, settingProperties, settingsSchema } from "./settings";
-export { changedSettings, normaliseSettings, settingsFromGraph, settingsToGraph } from "./wire";
+export { enumMembers, isDnsHostName, isRequiredSetting, settingKeys, settingProperties, settingsSchema } from "./settings";
+export { normaliseSettings, sameSetting, settingsFromGraph, settingsToGraph } from "./wire";
+export {
+  baselineOf,
+  type DeclaredProfile,
+  declaredOf,
+  inputsAsObserved,
+  type ObservedProfile,
+  observeProfile,
+  planIsEmpty,
+  planProfile,
+  type ProfileBaseline,
+  type ProfilePlan,
+  storedAfterWrite,
+  storedViews,
+} from "./managed";

@@ -24,8 +24,9 @@ export const emailProfileReplaceKeys = ["platform"] as const;
 const idString = z.string().min(1).refine((v) => !/\s/.test(v), { message: "must be an id without spaces" });
 
 /**
- * Intune keeps scope tags as a set and puts the built-in Default tag ("0") on a profile given none: the
- * same normal form on both sides of the diff keeps order and an empty list from showing as changes.
+ * Intune keeps scope tags as a set and puts the built-in Default tag ("0") on an object given none
+ * (Intune's scope-tag documentation: untagged objects get the Default tag): the same normal form on
+ * both sides keeps order and an empty list from showing as changes.
  */
 export function normaliseScopeTagIds(ids: readonly string[] | undefined): string[] {
   const set = [...new Set(ids ?? [])].sort();
@@ -119,9 +120,10 @@ export function checkEmailProfileInputs(news: Props): { inputs: Props; failures:
   const inputs: Props = {
     displayName: top.data.displayName,
     platform,
-    scopeTagIds: normaliseScopeTagIds(top.data.scopeTagIds),
+    // Only what the program declared: a property left out is not managed (see managed.ts).
     settings: normaliseSettings(platform, known),
   };
+  if (top.data.scopeTagIds !== undefined) inputs.scopeTagIds = normaliseScopeTagIds(top.data.scopeTagIds);
   if (top.data.description !== undefined) inputs.description = top.data.description;
   for (const k of certificateInputs) if (top.data[k] !== undefined) inputs[k] = top.data[k];
   if (top.data.adoptExistingId !== undefined) inputs.adoptExistingId = top.data.adoptExistingId;

@@ -1,8 +1,8 @@
 // The `settings` of each platform, derived from Microsoft's schema extract: which keys exist, their
-// types and enum members, what the service fills in, and the zod schema that checks them at preview.
+// types and enum members, and the zod schema that checks them at preview. What the service fills in for
+// a setting left out is deliberately not modelled here (see managed.ts).
 import { z } from "zod";
 import { loadGraphSchema, type SchemaProperty, shortTypeName } from "../../schema";
-import { serverDefault } from "../../schema/defaults";
 import { isUnknown, show } from "../validation";
 import { type EmailPlatform, emailPlatformNames, emailPlatforms } from "./platforms";
 
@@ -116,10 +116,4 @@ export function unknownSettingReasons(platform: EmailPlatform, keys: string[]): 
     const hint = elsewhere.length > 0 ? ` (it exists on ${elsewhere.join(", ")})` : "";
     return { property: `settings.${k}`, reason: `\`settings.${k}\` is not a setting of platform "${platform}"${hint}` };
   });
-}
-
-/** The user-facing default of a setting (flags as a list, like users write them). */
-export function defaultSetting(prop: SchemaProperty): unknown {
-  const v = serverDefault(loadGraphSchema(), prop);
-  return enumMembers(prop)?.flags && typeof v === "string" ? v.split(",") : v;
 }

@@ -1,24 +1,30 @@
-// Settings between our representation (flags as lists) and Graph's wire (flags comma-joined), dense.
+// Settings between our representation (flags as lists) and Graph's wire (flags comma-joined). Nothing
+// here knows what the service fills in for a setting left out: declared settings stay exactly the keys
+// the program set, and live settings are exactly the keys the tenant answered with.
 import { deepEqual } from "../diff";
 import { type EmailPlatform } from "./platforms";
-import { defaultSetting, enumMembers, settingProperties } from "./settings";
+import { enumMembers, settingProperties } from "./settings";
 
 type Settings = Record<string, unknown>;
 
-/** Flags in declaration order, so the same set always looks the same. */
+/**
+ * Flags in bit-value order (the schema declares members in that order). Live captures show Intune
+ * answering `"keyEncipherment,digitalSignature"` to a write of `"digitalSignature,keyEncipherment"`:
+ * the service itself orders them, so the same set always compares equal.
+ */
 function canonicalFlags(names: string[], value: unknown): unknown {
   if (value === null || value === undefined) return value;
   const list = Array.isArray(value) ? value.map(String) : String(value).split(",").map((s) => s.trim()).filter(Boolean);
   return names.filter((n) => list.includes(n)).concat(list.filter((v) => !names.includes(v)));
 }
 
-/** Every settable key: the given value or the service's default; flags canonical. */
+/** Only the declared keys, in schema order, flags canonical; nothing is filled in. */
 export function normaliseSettings(platform: EmailPlatform, settings: Settings): Settings {
   const out: Settings = {};
   for (const p of settingProperties(platform)) {
+    if (settings[p.name] === undefined) continue;
     const members = enumMembers(p);
-    const raw = settings[p.name] !== undefined ? settings[p.name] : defaultSetting(p);
-    out[p.name] = members?.flags ? canonicalFlags(members.names, raw) : raw;
+    out[p.name] = members?.flags ? canonicalFlags(members.names, settings[p.name]) : settings[p.name];
   }
   return out;
 }
@@ -34,16 +40,18 @@ export function settingsToGraph(platform: EmailPlatform, settings: Settings): Se
   return out;
 }
 
-/** Dense, normalised settings from a Graph GET body. */
+/**
+ * The settings a Graph GET body reports, flags canonical. Keys the tenant did not answer stay absent
+ * (some dialects omit unset properties); annotations such as `@odata.context` or
+ * `@microsoft.graph.tips` and non-setting members are ignored.
+ */
 export function settingsFromGraph(platform: EmailPlatform, live: Settings): Settings {
   const picked: Settings = {};
   for (const p of settingProperties(platform)) if (p.name in live) picked[p.name] = live[p.name];
   return normaliseSettings(platform, picked);
 }
 
-/** Keys whose values differ (for a PATCH of only what changed). */
-export function changedSettings(platform: EmailPlatform, olds: Settings, news: Settings): string[] {
-  return settingProperties(platform)
-    .map((p) => p.name)
-    .filter((k) => !deepEqual(olds[k], news[k]));
+/** Whether two values of one setting mean the same: an absent value and `null` both mean "not set". */
+export function sameSetting(a: unknown, b: unknown): boolean {
+  return deepEqual(a ?? null, b ?? null);
 }

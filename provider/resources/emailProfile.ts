@@ -1,25 +1,34 @@
 // EmailProfile: the e-mail profile types under /deviceManagement/deviceConfigurations (Graph beta).
-// Settings are diffed offline on normalised, dense values; certificates are navigation links set with
-// @odata.bind on create and $ref afterwards, and read back from the typed route.
+// Inputs hold only what the program declares; outputs hold what the tenant reports, plus the baseline
+// of our last write (see email/managed.ts). Certificates are navigation links: @odata.bind on create,
+// $ref afterwards, read back from the typed route. Creates happen exactly once (see README, "Exactly
+// once"): an unanswered create is looked up, and a create first looks for what an interrupted run left.
 import {
-  changedSettings,
   checkEmailProfileInputs,
-  normaliseScopeTagIds,
+  type DeclaredProfile,
+  declaredOf,
   type EmailPlatform,
   emailPlatforms,
-  emailProfileInputKeys,
   emailProfileReplaceKeys,
-  settingsFromGraph,
+  inputsAsObserved,
+  type ObservedProfile,
+  observeProfile,
+  type ProfilePlan,
+  planIsEmpty,
+  planProfile,
+  sameSetting,
   settingsToGraph,
+  storedAfterWrite,
+  storedViews,
 } from "../email";
-import { diffInputs, deepEqual, pick } from "../diff";
-import { IntuneResourceInitError } from "../errors";
-import { isLostResponse } from "../graph";
+import type { CertificateInput } from "../email/platforms";
+import { GraphRequestError, IntuneResourceInitError, isGraphRequestError } from "../errors";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
-import { graph, currentSettings } from "../runtime";
+import type { LiveObject } from "../run";
+import { currentRun, currentSettings, graph } from "../runtime";
+import { profilesPath } from "./paths";
 import type { Props, ResourceHandler } from "./types";
 
-import { profilesPath } from "./paths";
 export { profilesPath };
 
 /** Live profile body as Graph returns it. */
@@ -27,153 +36,181 @@ type LiveProfile = Record<string, unknown> & {
   id: string;
   "@odata.type": string;
   displayName: string;
-  description: string | null;
-  roleScopeTagIds: string[];
-  version: number;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  supportsScopeTags: boolean;
+  version?: number;
+  createdDateTime?: string;
+  lastModifiedDateTime?: string;
+  supportsScopeTags?: boolean;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Certificate links of a platform that the inputs name. */
-function refsOf(platform: EmailPlatform, inputs: Props): { input: string; navigation: string; targetCollection: string; value?: string }[] {
-  return emailPlatforms[platform].certificateRefs.map((r) => ({ ...r, value: inputs[r.input] as string | undefined }));
-}
 
 function bindUrl(collection: string, id: string): string {
   return `${currentSettings().graphEndpoint}/beta${collection}/${encodeURIComponent(id)}`;
 }
 
+function profilePath(id: string): string {
+  return `${profilesPath}/${encodeURIComponent(id)}`;
+}
+
 function typedRoute(id: string, platform: EmailPlatform, navigation: string): string {
-  return `${profilesPath}/${encodeURIComponent(id)}/microsoft.graph.${emailPlatforms[platform].typeName}/${navigation}`;
+  return `${profilePath(id)}/microsoft.graph.${emailPlatforms[platform].typeName}/${navigation}`;
 }
 
 /**
- * GET with patience for Intune's eventual consistency: right after a write the object can answer 404
- * for a few seconds.
+ * The profile and its certificate links in one `$batch` round trip. Right after a write Intune can
+ * answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again.
  */
-async function getProfile(id: string, retryNotFound: boolean | number): Promise<LiveProfile | undefined> {
-  const attempts = retryNotFound === true ? 10 : retryNotFound === false ? 1 : retryNotFound;
-  for (let i = 0; i < attempts; i++) {
-    const live = await graph().get<LiveProfile>(`${profilesPath}/${encodeURIComponent(id)}`);
-    if (live) return live;
-    if (i < attempts - 1) await sleep(Math.min(500 * 2 ** i, 3000));
+async function readProfile(id: string, platform: EmailPlatform, notFoundAttempts: number): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
+  const refs = emailPlatforms[platform].certificateRefs;
+  for (let attempt = 1; ; attempt++) {
+    const answers = await graph().batchGet([
+      { id: "profile", path: profilePath(id) },
+      ...refs.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })),
+    ]);
+    const profile = answers.get("profile");
+    if (!profile || profile.status === 404) {
+      if (attempt >= notFoundAttempts) return undefined;
+      await sleep(Math.min(500 * 2 ** (attempt - 1), 3000));
+      continue;
+    }
+    failUnlessOk("GET", profilePath(id), profile);
+    const links: Partial<Record<CertificateInput, string>> = {};
+    for (const r of refs) {
+      const answer = answers.get(r.input);
+      // An unbound single-valued navigation answers 404.
+      if (!answer || answer.status === 404) continue;
+      failUnlessOk("GET", typedRoute(id, platform, r.navigation), answer);
+      const target = answer.body as { id?: string } | undefined;
+      if (target?.id) links[r.input] = target.id;
+    }
+    return { live: profile.body as LiveProfile, links };
   }
-  return undefined;
 }
 
-async function readRefs(id: string, platform: EmailPlatform): Promise<Props> {
-  const refs: Props = {};
-  for (const r of emailPlatforms[platform].certificateRefs) {
-    const target = await graph().get<{ id: string }>(typedRoute(id, platform, r.navigation));
-    if (target?.id) refs[r.input] = target.id;
-  }
-  return refs;
+/** A `$batch` sub-answer that is not a success becomes the same error a direct call would give. */
+function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
+  if (answer.status < 400) return;
+  const error = (answer.body as { error?: { code?: string; message?: string; innerError?: { "request-id"?: string } } } | undefined)?.error;
+  throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message, requestId: error?.innerError?.["request-id"] });
 }
 
-/** Inputs as the tenant reports them: what refresh compares with the declared inputs. */
-function inputsFromLive(platform: EmailPlatform, live: LiveProfile, refs: Props, prior: Props): Props {
-  const inputs: Props = {
-    displayName: live.displayName,
+function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveProfile, stored: Props): Props {
+  const outs: Props = {
+    displayName: observed.displayName,
     platform,
-    scopeTagIds: normaliseScopeTagIds(live.roleScopeTagIds),
-    settings: settingsFromGraph(platform, live),
-    ...refs,
-  };
-  if (live.description) inputs.description = live.description;
-  // Adoption is a create-time instruction, not tenant state: carry it so it never shows as drift.
-  if (prior.adoptExistingId !== undefined) inputs.adoptExistingId = prior.adoptExistingId;
-  return inputs;
-}
-
-function outputsFrom(inputs: Props, live: LiveProfile): Props {
-  return {
-    ...inputs,
+    settings: observed.settings,
+    ...observed.links,
     odataType: live["@odata.type"],
     version: live.version,
     createdDateTime: live.createdDateTime,
     lastModifiedDateTime: live.lastModifiedDateTime,
     supportsScopeTags: live.supportsScopeTags,
+    ...stored,
   };
+  if (observed.description !== null) outs.description = observed.description;
+  if (observed.scopeTagIds !== undefined) outs.scopeTagIds = observed.scopeTagIds;
+  return outs;
 }
 
-async function snapshot(id: string, platform: EmailPlatform, prior: Props, retryNotFound: boolean): Promise<Props | undefined> {
-  const live = await getProfile(id, retryNotFound);
-  if (!live) return undefined;
-  const refs = await readRefs(id, platform);
-  return outputsFrom(inputsFromLive(platform, live, refs, prior), live);
+/** Reads the profile after our write and records that answer as the baseline. */
+async function snapshotAfterWrite(id: string, platform: EmailPlatform, declared: DeclaredProfile, extra: Props): Promise<Props> {
+  const read = await readProfile(id, platform, 10);
+  if (!read) throw new Error(`profile ${id} was written but cannot be read back (Graph keeps answering 404)`);
+  const observed = observeProfile(platform, read.live, read.links);
+  return { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...extra };
 }
 
-/** The body fields of the inputs other than settings and links. */
-function topLevelBody(inputs: Props): Props {
-  return {
-    displayName: inputs.displayName,
-    description: inputs.description ?? null,
-    roleScopeTagIds: inputs.scopeTagIds ?? ["0"],
-  };
-}
-
-/** Finds a profile that a create committed although its response was lost. */
-async function findCommittedCreate(inputs: Props, sentAt: number): Promise<LiveProfile | undefined> {
-  const platform = inputs.platform as EmailPlatform;
-  const name = String(inputs.displayName).replace(/'/g, "''");
-  const candidates = await graph().list<LiveProfile>(profilesPath, {
-    filter: `isof('microsoft.graph.${emailPlatforms[platform].typeName}') and displayName eq '${name}'`,
-  });
-  // Display names are not unique in Intune: only a profile born after our request was sent can be ours.
-  const ours = candidates.filter((c) => Date.parse(c.createdDateTime) >= sentAt - 5_000);
-  return ours.length === 1 ? ours[0] : undefined;
-}
-
-async function setRef(id: string, platform: EmailPlatform, navigation: string, collection: string, target: string | undefined): Promise<void> {
-  const route = `${typedRoute(id, platform, navigation)}/$ref`;
-  if (target) await graph().put(route, { "@odata.id": bindUrl(collection, target) });
+async function setLink(id: string, platform: EmailPlatform, input: CertificateInput, target: string | undefined): Promise<void> {
+  const ref = emailPlatforms[platform].certificateRefs.find((r) => r.input === input)!;
+  const route = `${typedRoute(id, platform, ref.navigation)}/$ref`;
+  if (target) await graph().put(route, { "@odata.id": bindUrl(ref.targetCollection, target) });
   else await graph().delete(route);
 }
 
-async function adopt(inputs: Props): Promise<{ id: string; outs: Props }> {
-  const platform = inputs.platform as EmailPlatform;
-  const id = String(inputs.adoptExistingId);
-  const live = await getProfile(id, false);
-  if (!live) throw new Error(`\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
-  const expected = emailPlatforms[platform].odataType;
-  if (live["@odata.type"] !== expected) {
-    throw new Error(
-      `\`adoptExistingId\` "${id}" is a ${live["@odata.type"]}, but platform "${platform}" manages ${expected}; set \`platform\` to match the existing profile`,
-    );
-  }
-  const wantsTags = !deepEqual(inputs.scopeTagIds ?? ["0"], ["0"]);
-  if (wantsTags && !live.supportsScopeTags) {
-    throw new Error(`profile "${id}" does not support scope tags (a legacy profile); \`scopeTagIds\` must be ["0"], got ${JSON.stringify(inputs.scopeTagIds)}`);
-  }
-  const current = inputsFromLive(platform, live, await readRefs(id, platform), inputs);
-  await applyChanges(id, platform, current, inputs);
-  const outs = await snapshot(id, platform, inputs, true);
-  if (!outs) throw new Error(`adopted profile ${id} disappeared`);
-  return { id, outs };
+/** The writes of a plan: new links first (a switch to certificate auth never lacks one), PATCH, then removals. */
+async function applyPlan(id: string, platform: EmailPlatform, plan: ProfilePlan): Promise<void> {
+  const links = Object.entries(plan.links) as [CertificateInput, string | undefined][];
+  for (const [input, target] of links) if (target) await setLink(id, platform, input, target);
+  const patch: Props = { ...plan.top, ...settingsToGraph(platform, plan.settings) };
+  if (Object.keys(patch).length > 0) await graph().patch(profilePath(id), { "@odata.type": emailPlatforms[platform].odataType, ...patch });
+  for (const [input, target] of links) if (!target) await setLink(id, platform, input, undefined);
 }
 
-/** PATCH what changed (plus @odata.type), and move certificate links with $ref. */
-async function applyChanges(id: string, platform: EmailPlatform, olds: Props, news: Props): Promise<void> {
-  const refs = refsOf(platform, news);
-  // New links first, so a switch to certificate authentication never sees a profile without one.
-  for (const r of refs) {
-    if (r.value && r.value !== olds[r.input]) await setRef(id, platform, r.navigation, r.targetCollection, r.value);
+/** Whether a listed profile carries exactly what the program declares (links are checked later). */
+function matchesDeclared(platform: EmailPlatform, live: LiveObject, declared: DeclaredProfile): boolean {
+  const observed = observeProfile(platform, live, {});
+  const plan = planProfile(platform, { ...declared, links: {} }, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings });
+  return planIsEmpty(plan);
+}
+
+/** Oldest first, so repeated lookups choose the same object. */
+function byAge(a: LiveObject, b: LiveObject): number {
+  return String(a.createdDateTime ?? "").localeCompare(String(b.createdDateTime ?? "")) || a.id.localeCompare(b.id);
+}
+
+/**
+ * What an earlier, interrupted run may have left: a profile of the same type and display name, with
+ * every declared value, no assignments, and not taken over by another resource of this run.
+ */
+async function findLeftBehind(platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
+  const run = currentRun();
+  const typeName = emailPlatforms[platform].typeName;
+  const candidates = (await run.profilesBeforeRun(typeName))
+    .filter((p) => p.displayName === declared.displayName && !run.adopted.has(p.id) && matchesDeclared(platform, p, declared))
+    .sort(byAge);
+  for (const c of candidates) {
+    // Profiles with assignments are in use by someone: never ours to take.
+    const assignments = await graph().list(`${profilePath(c.id)}/assignments`);
+    if (assignments.length === 0) return c;
   }
-  const patch: Props = {};
-  const top = topLevelBody(news);
-  const oldTop = topLevelBody(olds);
-  for (const k of Object.keys(top)) if (!deepEqual(top[k], oldTop[k])) patch[k] = top[k];
-  const keys = changedSettings(platform, (olds.settings ?? {}) as Props, news.settings as Props);
-  if (keys.length > 0) Object.assign(patch, pick(settingsToGraph(platform, news.settings as Props), keys));
-  if (Object.keys(patch).length > 0) {
-    await graph().patch(`${profilesPath}/${encodeURIComponent(id)}`, { "@odata.type": emailPlatforms[platform].odataType, ...patch });
+  return undefined;
+}
+
+/** Statuses after which a POST may or may not have been committed. */
+function outcomeUnknown(e: unknown): boolean {
+  return isGraphRequestError(e) && [0, 500, 502, 504].includes(e.statusCode);
+}
+
+/**
+ * The profile an unanswered create made: of this type and name, absent before this run's first create,
+ * carrying the declared values. Asks a few times (the collection can lag behind the commit).
+ */
+async function findUnansweredCreate(platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
+  const run = currentRun();
+  const typeName = emailPlatforms[platform].typeName;
+  const before = new Set((await run.profilesBeforeRun(typeName)).map((p) => p.id));
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    const found = (await run.profilesNamed(typeName, declared.displayName))
+      .filter((p) => !before.has(p.id) && !run.adopted.has(p.id) && matchesDeclared(platform, p, declared))
+      .sort(byAge);
+    if (found.length > 0) return found[0];
+    if (attempt < 4) await sleep(250 * 2 ** attempt);
   }
-  for (const r of refs) {
-    if (!r.value && olds[r.input]) await setRef(id, platform, r.navigation, r.targetCollection, undefined);
+  return undefined;
+}
+
+async function adopt(id: string, platform: EmailPlatform, inputs: Props, declared: DeclaredProfile): Promise<{ id: string; outs: Props }> {
+  const read = await readProfile(id, platform, 1);
+  if (!read) throw new Error(`\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
+  const expected = emailPlatforms[platform].odataType;
+  if (read.live["@odata.type"] !== expected) {
+    throw new Error(`\`adoptExistingId\` "${id}" is a ${read.live["@odata.type"]}, but platform "${platform}" manages ${expected}; set \`platform\` to match the existing profile`);
   }
+  if (declared.scopeTagIds !== undefined && !sameSetting([...new Set(declared.scopeTagIds)].sort(), ["0"]) && read.live.supportsScopeTags === false) {
+    throw new Error(`profile "${id}" does not support scope tags (a legacy profile); \`scopeTagIds\` must be ["0"] or left out, got ${JSON.stringify(declared.scopeTagIds)}`);
+  }
+  currentRun().adopted.add(id);
+  const observed = observeProfile(platform, read.live, read.links);
+  // What the program leaves out stays as the tenant has it: the baseline is the tenant's answer now.
+  const plan = planProfile(platform, declared, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings });
+  if (planIsEmpty(plan)) return { id, outs: { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...carried(inputs) } };
+  await applyPlan(id, platform, plan);
+  return { id, outs: await snapshotAfterWrite(id, platform, declared, carried(inputs)) };
+}
+
+/** Create-time instructions that are inputs, not tenant state: carried so they never show as drift. */
+function carried(inputs: Props): Props {
+  return inputs.adoptExistingId !== undefined ? { adoptExistingId: inputs.adoptExistingId } : {};
 }
 
 function profileFactsOf(inputs: Props, urn: string | undefined): ProfileFacts {
@@ -188,6 +225,11 @@ function profileFactsOf(inputs: Props, urn: string | undefined): ProfileFacts {
   };
 }
 
+function planFor(olds: Props, news: Props): ProfilePlan {
+  const views = storedViews(olds);
+  return planProfile(news.platform as EmailPlatform, declaredOf(news), views.observed, views.baseline, views.declared);
+}
+
 export const emailProfileHandler: ResourceHandler = {
   async check(_olds, news) {
     const { inputs, failures } = checkEmailProfileInputs(news);
@@ -197,47 +239,62 @@ export const emailProfileHandler: ResourceHandler = {
   },
 
   async diff(id, olds, news) {
-    const result = diffInputs(olds, news, emailProfileInputKeys, emailProfileReplaceKeys);
     const urn = news.__urn as string | undefined;
     const facts = { ...profileFactsOf(news, urn), id };
     registerProfile(facts);
-    if (result.changes !== false && !result.replaces?.length) {
-      const platform = news.platform as EmailPlatform;
-      const changed = changedSettings(platform, (olds.settings ?? {}) as Props, (news.settings ?? {}) as Props);
-      if (changed.length > 0) await safely(urn, () => profileUpdateImpact(urn, facts, changed.map((k) => `settings.${k}`)));
-      if (olds.identityCertificateId !== news.identityCertificateId) await safely(urn, () => profileCertificateImpact(urn, facts));
-    }
-    return result;
+    const replaces = emailProfileReplaceKeys.filter((k) => olds[k] !== news[k]);
+    if (replaces.length > 0) return { replaces: [...replaces] };
+    const plan = planFor(olds, news);
+    if (planIsEmpty(plan)) return { changes: false };
+    const changedSettings = plan.changed.filter((k) => k.startsWith("settings."));
+    if (changedSettings.length > 0) await safely(urn, () => profileUpdateImpact(urn, facts, changedSettings));
+    if (plan.changed.includes("identityCertificateId")) await safely(urn, () => profileCertificateImpact(urn, facts));
+    // `changes` left undefined: the engine diffs old and new inputs and shows each changed property.
+    return {};
   },
 
   async create(inputs) {
-    if (inputs.adoptExistingId) return adopt(inputs);
     const platform = inputs.platform as EmailPlatform;
     const info = emailPlatforms[platform];
-    const body: Props = { "@odata.type": info.odataType, ...topLevelBody(inputs), ...settingsToGraph(platform, inputs.settings as Props) };
-    for (const r of refsOf(platform, inputs)) if (r.value) body[`${r.navigation}@odata.bind`] = bindUrl(r.targetCollection, r.value);
+    const declared = declaredOf(inputs);
+    if (inputs.adoptExistingId) return adopt(String(inputs.adoptExistingId), platform, inputs, declared);
 
-    const sentAt = Date.now();
-    let created: LiveProfile;
-    try {
-      created = await graph().post<LiveProfile>(profilesPath, body);
-    } catch (e) {
-      // A reset after the tenant committed the create: find that profile instead of making a second one.
-      if (!isLostResponse(e)) throw e;
-      const committed = await findCommittedCreate(inputs, sentAt);
-      if (!committed) throw e;
-      created = committed;
+    const leftBehind = await findLeftBehind(platform, declared);
+    if (leftBehind) return adopt(leftBehind.id, platform, inputs, declared);
+
+    const body: Props = { "@odata.type": info.odataType, displayName: declared.displayName, ...settingsToGraph(platform, declared.settings) };
+    if (declared.description !== undefined) body.description = declared.description;
+    if (declared.scopeTagIds !== undefined) body.roleScopeTagIds = declared.scopeTagIds;
+    for (const r of info.certificateRefs) {
+      const target = declared.links[r.input];
+      if (target) body[`${r.navigation}@odata.bind`] = bindUrl(r.targetCollection, target);
     }
-    const id = created.id;
+
+    let id: string;
     try {
-      // Links that the create did not take (a lost response hides whether it did) are set by $ref.
-      const refs = await readRefs(id, platform);
-      for (const r of refsOf(platform, inputs)) {
-        if (r.value && refs[r.input] !== r.value) await setRef(id, platform, r.navigation, r.targetCollection, r.value);
+      id = (await graph().post<LiveProfile>(profilesPath, body)).id;
+    } catch (e) {
+      if (!outcomeUnknown(e)) throw e;
+      // Committed or not? Look, instead of creating a second one.
+      const committed = await findUnansweredCreate(platform, declared);
+      if (!committed) {
+        throw new Error(
+          `${(e as Error).message}; whether Intune committed profile "${declared.displayName}" is unknown and a lookup found nothing yet: ` +
+            "nothing is recorded, and the next `pulumi up` looks for it again before creating (README, \"Exactly once\")",
+        );
       }
-      const outs = await snapshot(id, platform, inputs, true);
-      if (!outs) throw new Error(`profile ${id} was created but cannot be read back`);
-      return { id, outs };
+      currentRun().adopted.add(committed.id);
+      id = committed.id;
+    }
+    try {
+      const read = await readProfile(id, platform, 10);
+      if (!read) throw new Error(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);
+      // Links that the create did not take (an unanswered create hides whether it did) are set by $ref.
+      const missing = info.certificateRefs.filter((r) => declared.links[r.input] && read.links[r.input] !== declared.links[r.input]);
+      for (const r of missing) await setLink(id, platform, r.input, declared.links[r.input]);
+      if (missing.length > 0) return { id, outs: await snapshotAfterWrite(id, platform, declared, carried(inputs)) };
+      const observed = observeProfile(platform, read.live, read.links);
+      return { id, outs: { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...carried(inputs) } };
     } catch (e) {
       // Keep the profile in state (created with errors); the next `up` completes it through update.
       // Links are left out of the recorded state so that the update sets them for sure.
@@ -250,25 +307,34 @@ export const emailProfileHandler: ResourceHandler = {
   async read(id, props) {
     const platform = props.platform as EmailPlatform;
     if (!emailPlatforms[platform]) return { id, props };
-    // A profile written in the last two minutes may still answer 404 for a moment.
+    // A profile written in the last two minutes may still answer 404 for a moment; otherwise a 404 on
+    // refresh is far more often a real delete, so fewer tries.
     const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-    // Fewer tries than after our own write: on refresh a 404 is far more often a real delete.
-    const live = await getProfile(id, recent ? 3 : 1);
-    if (!live) return { id: "" };
-    const inputs = inputsFromLive(platform, live, await readRefs(id, platform), props);
-    return { id, props: outputsFrom(inputs, live), inputs };
+    const read = await readProfile(id, platform, recent ? 3 : 1);
+    if (!read) return { id: "" };
+    const views = storedViews(props);
+    const declared = views.declared ?? declaredOf(props);
+    const observed = observeProfile(platform, read.live, read.links);
+    const stored: Props = {};
+    for (const k of Object.keys(props)) if (k === "__declared" || k === "__baseline") stored[k] = props[k];
+    const inputs = { ...inputsAsObserved(platform, declared, observed, views.baseline), ...carried(props) };
+    return { id, props: { ...outputsOf(platform, observed, read.live, stored), ...carried(props) }, inputs };
   },
 
   async update(id, olds, news) {
     const platform = news.platform as EmailPlatform;
-    await applyChanges(id, platform, olds, news);
-    const outs = await snapshot(id, platform, news, true);
-    if (!outs) throw new Error(`profile ${id} disappeared during the update; run \`pulumi refresh\` and \`pulumi up\` to create it again`);
-    return { outs };
+    await applyPlan(id, platform, planFor(olds, news));
+    try {
+      return { outs: await snapshotAfterWrite(id, platform, declaredOf(news), carried(news)) };
+    } catch (e) {
+      throw new Error(`profile ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
+    }
   },
 
   async delete(id) {
+    // Another resource of this run took this profile over (an identical replacement): it is theirs now.
+    if (currentRun().adopted.has(id)) return;
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await graph().delete(`${profilesPath}/${encodeURIComponent(id)}`);
+    await graph().delete(profilePath(id));
   },
 };

@@ -81,7 +81,7 @@ describe("integration: EmailProfile handler", function () {
     const moved = { ...news, identityCertificateId: b };
     await client.clearRequests();
     await emailProfileHandler.update(id, news, moved);
-    const writes = graphCalls(await client.requests()).filter((r) => r.method !== "GET");
+    const writes = graphCalls(await client.requests()).filter((r) => r.method !== "GET" && !r.path.endsWith("/$batch"));
     assert.deepStrictEqual(writes.map((r) => [r.method, r.path.replace(id, "{id}")]), [
       ["PUT", "/beta/deviceManagement/deviceConfigurations/{id}/microsoft.graph.iosEasEmailProfileConfiguration/identityCertificate/$ref"],
     ]);

@@ -1,0 +1,209 @@
+// What a program manages of an e-mail profile, against what the tenant reports — without guessing what
+// Intune fills in for a setting left out. Three views meet here:
+//   declared  the checked inputs: only what the program set;
+//   observed  the tenant's answer now (a GET, plus certificate links from the typed routes);
+//   baseline  the tenant's answer right after our last write.
+// A declared property differs when the observed value is not the declared one; a property the program
+// never declared differs only when the tenant moved it away from the baseline (somebody changed it in
+// the portal). The next write restores the declared value or the baseline. All pure functions.
+import { deepEqual } from "../diff";
+import { isUnknown } from "../validation";
+import { certificateInputs, normaliseScopeTagIds } from "./inputs";
+import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
+import { settingKeys } from "./settings";
+import { sameSetting, settingsFromGraph } from "./wire";
+
+type Props = Record<string, unknown>;
+type Settings = Record<string, unknown>;
+
+/** The tenant's answer for the properties this resource can manage. */
+export interface ObservedProfile {
+  readonly displayName: string;
+  /** `null` when unset (live tenants answer `description: null`). */
+  readonly description: string | null;
+  /** Undefined when the tenant did not say. */
+  readonly scopeTagIds?: string[];
+  readonly settings: Settings;
+  /** Certificate and credential links by input name; absent = no link. */
+  readonly links: Partial<Record<CertificateInput, string>>;
+}
+
+/** The part of an observation kept as the baseline of our last write. */
+export interface ProfileBaseline {
+  readonly description: string | null;
+  readonly scopeTagIds?: string[];
+  readonly settings: Settings;
+}
+
+/** What the program declared, as `check` normalised it. */
+export interface DeclaredProfile {
+  readonly displayName: string;
+  readonly description?: string;
+  readonly scopeTagIds?: string[];
+  readonly settings: Settings;
+  readonly links: Partial<Record<CertificateInput, string>>;
+}
+
+/** The writes that bring the tenant to the program (and the baseline) again. */
+export interface ProfilePlan {
+  /** Property paths whose tenant value will change, e.g. `settings.hostName`, `identityCertificateId`. */
+  readonly changed: string[];
+  /** Declared before, not now: no longer managed; nothing is written for them. */
+  readonly unmanaged: string[];
+  /** Top-level PATCH members (`displayName`, `description`, `roleScopeTagIds`). */
+  readonly top: Props;
+  /** Settings to PATCH, in our representation (flags as lists). */
+  readonly settings: Settings;
+  /** Links to set (an id) or remove (undefined). */
+  readonly links: Partial<Record<CertificateInput, string | undefined>>;
+}
+
+/** Empty descriptions: the service answers `null`; a program may write "" — both mean "none". */
+function sameText(a: unknown, b: unknown): boolean {
+  return (a ?? "") === (b ?? "");
+}
+
+/** Scope tags are a set in Intune; an empty set means the built-in Default tag "0". */
+function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return deepEqual(normaliseScopeTagIds(a), normaliseScopeTagIds(b));
+}
+
+/** The observation from a GET body of the profile and the links read from its typed routes. */
+export function observeProfile(platform: EmailPlatform, live: Props, links: Partial<Record<CertificateInput, string>>): ObservedProfile {
+  return {
+    displayName: String(live.displayName ?? ""),
+    description: typeof live.description === "string" ? live.description : null,
+    scopeTagIds: Array.isArray(live.roleScopeTagIds) ? live.roleScopeTagIds.map(String) : undefined,
+    settings: settingsFromGraph(platform, live),
+    links,
+  };
+}
+
+export function baselineOf(o: ObservedProfile): ProfileBaseline {
+  return { description: o.description, scopeTagIds: o.scopeTagIds, settings: o.settings };
+}
+
+/** The declared view of checked inputs. */
+export function declaredOf(inputs: Props): DeclaredProfile {
+  const links: Partial<Record<CertificateInput, string>> = {};
+  for (const k of certificateInputs) if (typeof inputs[k] === "string") links[k] = inputs[k] as string;
+  return {
+    displayName: String(inputs.displayName),
+    ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
+    ...(inputs.scopeTagIds !== undefined ? { scopeTagIds: inputs.scopeTagIds as string[] } : {}),
+    settings: (inputs.settings ?? {}) as Settings,
+    links,
+  };
+}
+
+/** Compares what the program declares with what the tenant reports and our last write left there. */
+export function planProfile(
+  platform: EmailPlatform,
+  declared: DeclaredProfile,
+  observed: ObservedProfile,
+  baseline: ProfileBaseline,
+  previouslyDeclared?: DeclaredProfile,
+): ProfilePlan {
+  const changed: string[] = [];
+  const top: Props = {};
+  const settings: Settings = {};
+  const links: Partial<Record<CertificateInput, string | undefined>> = {};
+
+  if (isUnknown(declared.displayName) || declared.displayName !== observed.displayName) {
+    top.displayName = declared.displayName;
+    changed.push("displayName");
+  }
+  if (declared.description !== undefined) {
+    if (isUnknown(declared.description) || !sameText(declared.description, observed.description)) top.description = declared.description;
+  } else if (!sameText(observed.description, baseline.description)) top.description = baseline.description;
+  if ("description" in top) changed.push("description");
+
+  if (declared.scopeTagIds !== undefined) {
+    if (declared.scopeTagIds.some(isUnknown) || !sameTags(declared.scopeTagIds, observed.scopeTagIds)) top.roleScopeTagIds = normaliseScopeTagIds(declared.scopeTagIds);
+  } else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) top.roleScopeTagIds = baseline.scopeTagIds;
+  if ("roleScopeTagIds" in top) changed.push("scopeTagIds");
+
+  for (const k of settingKeys(platform)) {
+    if (k in declared.settings) {
+      const want = declared.settings[k];
+      if (containsUnknown(want) || !sameSetting(want, observed.settings[k])) settings[k] = want;
+    } else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) {
+      settings[k] = baseline.settings[k] ?? null;
+    }
+  }
+  changed.push(...Object.keys(settings).map((k) => `settings.${k}`));
+
+  for (const r of emailPlatforms[platform].certificateRefs) {
+    const want = declared.links[r.input];
+    if (want !== observed.links[r.input] || (want !== undefined && isUnknown(want))) {
+      links[r.input] = want;
+      changed.push(r.input);
+    }
+  }
+
+  const unmanaged: string[] = [];
+  if (previouslyDeclared) {
+    for (const k of Object.keys(previouslyDeclared.settings)) if (!(k in declared.settings)) unmanaged.push(`settings.${k}`);
+    if (previouslyDeclared.description !== undefined && declared.description === undefined) unmanaged.push("description");
+    if (previouslyDeclared.scopeTagIds !== undefined && declared.scopeTagIds === undefined) unmanaged.push("scopeTagIds");
+  }
+  return { changed, unmanaged, top, settings, links };
+}
+
+/** Whether a plan writes anything or changes what is managed. */
+export function planIsEmpty(p: ProfilePlan): boolean {
+  return p.changed.length === 0 && p.unmanaged.length === 0;
+}
+
+function containsUnknown(v: unknown): boolean {
+  if (isUnknown(v)) return true;
+  return Array.isArray(v) ? v.some(isUnknown) : false;
+}
+
+/**
+ * The inputs refresh reports: the declared inputs where the tenant agrees (so an untouched profile
+ * shows no change), the tenant's value where it does not, and undeclared properties the tenant moved
+ * away from the baseline (so drift names them).
+ */
+export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
+  const inputs: Props = { displayName: observed.displayName, platform };
+  if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
+  else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
+
+  if (declared.scopeTagIds !== undefined) inputs.scopeTagIds = sameTags(declared.scopeTagIds, observed.scopeTagIds) ? declared.scopeTagIds : normaliseScopeTagIds(observed.scopeTagIds);
+  else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) inputs.scopeTagIds = normaliseScopeTagIds(observed.scopeTagIds);
+
+  const settings: Settings = {};
+  for (const k of settingKeys(platform)) {
+    if (k in declared.settings) settings[k] = sameSetting(declared.settings[k], observed.settings[k]) ? declared.settings[k] : (observed.settings[k] ?? null);
+    else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) settings[k] = observed.settings[k] ?? null;
+  }
+  inputs.settings = settings;
+  for (const [k, v] of Object.entries(observed.links)) if (v !== undefined) inputs[k] = v;
+  return inputs;
+}
+
+/** Internal outputs that carry the model between calls (hidden from displays by their `__` prefix). */
+export const DECLARED_KEY = "__declared";
+export const BASELINE_KEY = "__baseline";
+
+/** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
+export function storedViews(outputs: Props): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
+  const links: Partial<Record<CertificateInput, string>> = {};
+  for (const k of certificateInputs) if (typeof outputs[k] === "string") links[k] = outputs[k] as string;
+  const observed: ObservedProfile = {
+    displayName: String(outputs.displayName ?? ""),
+    description: typeof outputs.description === "string" ? outputs.description : null,
+    scopeTagIds: Array.isArray(outputs.scopeTagIds) ? (outputs.scopeTagIds as string[]) : undefined,
+    settings: (outputs.settings ?? {}) as Settings,
+    links,
+  };
+  const parse = <T>(v: unknown): T | undefined => (typeof v === "string" ? (JSON.parse(v) as T) : undefined);
+  return { declared: parse<DeclaredProfile>(outputs[DECLARED_KEY]), baseline: parse<ProfileBaseline>(outputs[BASELINE_KEY]) ?? baselineOf(observed), observed };
+}
+
+/** The internal outputs for a write whose result the tenant reported as `observed`. */
+export function storedAfterWrite(declared: DeclaredProfile, observed: ObservedProfile): Props {
+  // JSON text: state keeps it byte for byte (nulls included), and it never shows as a property diff.
+  return { [DECLARED_KEY]: JSON.stringify(declared), [BASELINE_KEY]: JSON.stringify(baselineOf(observed)) };
+}
