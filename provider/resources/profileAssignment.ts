@@ -145,14 +145,38 @@ async function addTargets(profileId: string, targets: AssignmentTarget[], live: 
             `(Moving a target between two ProfileAssignments takes two updates: first drop it from the old one, then add it to the new one.)`,
         );
       }
-      const a = await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t));
-      created[targetKey(t)] = a.id;
+      created[targetKey(t)] = await postTarget(profileId, t, live);
     }
   } catch (e) {
     for (const id of Object.values(created)) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
     throw e;
   }
   return created;
+}
+
+/** Statuses after which a POST may or may not have been committed. */
+function outcomeUnknown(e: unknown): boolean {
+  return isGraphRequestError(e) && [0, 500, 502, 504].includes(e.statusCode);
+}
+
+/**
+ * Creates one assignment, exactly once: when the answer is lost, the assignment list says whether the
+ * tenant committed it (a profile has each target once, so a new one for this target is ours).
+ */
+async function postTarget(profileId: string, t: AssignmentTarget, before: LiveAssignment[]): Promise<string> {
+  try {
+    return (await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t))).id;
+  } catch (e) {
+    if (!outcomeUnknown(e)) throw e;
+    const existed = new Set(before.map((a) => a.id));
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const now = (await listAssignments(profileId)) ?? [];
+      const ours = now.find((a) => !existed.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
+      if (ours) return ours.id;
+      if (attempt < 3) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
+    throw e;
+  }
 }
 
 async function removeOwned(profileId: string, ids: string[]): Promise<void> {

@@ -68,7 +68,9 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
       assert.deepStrictEqual(Object.keys(s.detailedDiff ?? {}), ["settings.durationOfEmailToSync"], s.urn);
     }
     const text = await project.ok(["preview", "--diff"]);
-    assert.match(text.stdout, /~ durationOfEmailToSync\s*:\s*"userDefined" => "oneWeek"/);
+    // Declared now, not before: the preview adds it (nothing is filled in for settings left out).
+    assert.match(text.stdout, /\+ durationOfEmailToSync\s*:\s*"oneWeek"/);
+    assert.doesNotMatch(text.stdout, /userDefined/);
 
     await emulator.clearRequests();
     await project.up();

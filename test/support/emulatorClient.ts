@@ -99,4 +99,9 @@ export class EmulatorClient {
   async reset(): Promise<void> {
     await this.request("POST", "/_emulator/reset");
   }
+
+  /** `PUT /_emulator/config`: run-time settings (dialect, chaos, throttling, token lifetime, …). */
+  async config(patch: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    return this.request("PUT", "/_emulator/config", patch);
+  }
 }

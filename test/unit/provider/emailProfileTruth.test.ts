@@ -100,7 +100,7 @@ for (const dialect of ["live", "schema", "sparse"] as const) {
       const now = observeProfile("iosIpados", { ...afterCreate, hostName: "mail.evil.example" }, {});
       const plan = planProfile("iosIpados", declared, now, baseline, declared);
       assert.deepStrictEqual(plan.settings, { hostName: "outlook.office365.com" });
-      assert.strictEqual(inputsAsObserved("iosIpados", declared, now, baseline).settings.hostName, "mail.evil.example");
+      assert.strictEqual((inputsAsObserved("iosIpados", declared, now, baseline).settings as Props).hostName, "mail.evil.example");
     });
 
     if (dialect !== "sparse") {
@@ -110,7 +110,7 @@ for (const dialect of ["live", "schema", "sparse"] as const) {
         const plan = planProfile("iosIpados", declared, now, baseline, declared);
         assert.deepStrictEqual(plan.settings, { requireSmime: before });
         assert.deepStrictEqual(plan.changed, ["settings.requireSmime"]);
-        assert.strictEqual(inputsAsObserved("iosIpados", declared, now, baseline).settings.requireSmime, true);
+        assert.strictEqual((inputsAsObserved("iosIpados", declared, now, baseline).settings as Props).requireSmime, true);
       });
     } else {
       it("an undeclared setting the tenant never reported cannot drift (nothing to compare with)", () => {
