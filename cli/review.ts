@@ -3,7 +3,9 @@
 import { type ImpactFact, parseFacts } from "../provider/impact/facts";
 import { intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
-export type FailOn = "replace" | "delete" | "impact" | "create" | "update";
+/** What `--fail-on` can gate on. */
+export const failOnKinds = ["replace", "delete", "impact", "create", "update"] as const;
+export type FailOn = (typeof failOnKinds)[number];
 
 export interface PropertyChange {
   path: string;
@@ -232,4 +234,9 @@ export function renderMarkdown(report: ReviewReport): string {
   const diagram = mermaid(report);
   if (diagram.length > 0) out.push("### Who is affected", "", ...diagram, "");
   return out.join("\n");
+}
+
+/** The pull-request comment (for now the whole report). */
+export function renderComment(report: ReviewReport, _opts: { fullReport?: string } = {}): string {
+  return renderMarkdown(report);
 }
