@@ -1,7 +1,7 @@
 // The pull-request review report: what a preview will change, per resource and property, and what it
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
-import { type ImpactFact, parseFacts } from "../provider/impact/facts";
-import { intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
+import { IMPACT_MARKER, type ImpactFact } from "../provider/impact/facts";
+import { factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
 /** What `--fail-on` can gate on. */
 export const failOnKinds = ["replace", "delete", "impact", "create", "update"] as const;
@@ -96,12 +96,15 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
     if (d.urn) warningsByUrn.set(d.urn, [...(warningsByUrn.get(d.urn) ?? []), d.message.trim()]);
     else otherWarnings.push(d.message.trim());
   }
+  const factsByUrn = new Map<string, ImpactFact[]>();
+  for (const { urn, fact } of factsFromDigest(preview)) if (urn) factsByUrn.set(urn, [...(factsByUrn.get(urn) ?? []), fact]);
   const resources: ResourceChange[] = [];
   for (const step of preview.steps) {
     const cls = opClass(step.op);
     const warnings = warningsByUrn.get(step.urn) ?? [];
-    if (cls === "other" && warnings.length === 0) continue;
-    if (step.op === "same" && warnings.length === 0) continue;
+    const impact = factsByUrn.get(step.urn) ?? [];
+    if (cls === "other" && warnings.length === 0 && impact.length === 0) continue;
+    if (step.op === "same" && warnings.length === 0 && impact.length === 0) continue;
     const { type, name } = parseUrn(step.urn);
     resources.push({
       urn: step.urn,
@@ -111,8 +114,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       op: step.op,
       properties: cls === "other" ? [] : propertyChanges(step),
       replaceReasons: [...(step.replaceReasons ?? [])].sort(),
-      impact: warnings.flatMap(parseFacts),
-      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes("[pulumi-intune impact]")).join("\n").trim()),
+      impact,
+      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()),
       notes: cls === "delete" ? deleteNotes(type, step) : [],
     });
   }
