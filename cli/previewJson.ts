@@ -1,4 +1,5 @@
 // Reading `pulumi preview --json` (and `pulumi refresh --preview-only --json`) output safely.
+import { IMPACT_MARKER, type ImpactFact, parseFacts } from "../provider/impact/facts";
 
 export interface PreviewStep {
   op: string;
@@ -84,4 +85,48 @@ export function valueAtPath(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[p];
   }
   return cur;
+}
+
+/** One machine-readable impact fact and the resource it is about. */
+export interface DigestFact {
+  urn?: string;
+  fact: ImpactFact;
+}
+
+const isFact = (v: unknown): v is ImpactFact => v !== null && typeof v === "object" && !Array.isArray(v) && typeof (v as { kind?: unknown }).kind === "string";
+
+/** A debug diagnostic that is one fact: `[pulumi-intune impact] {json}` (the engine may put `debug: ` before it). */
+function debugFact(message: string): ImpactFact | undefined {
+  const text = message.trim().replace(/^debug:\s*/, "");
+  if (!text.startsWith(`${IMPACT_MARKER} `)) return undefined;
+  try {
+    const v: unknown = JSON.parse(text.slice(IMPACT_MARKER.length + 1));
+    return isFact(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The impact facts of a preview, wherever the provider put them: a `[pulumi-intune impact] {json}` line in
+ * a warning (today), or a diagnostic of severity "debug" whose message is that marker and the JSON (a
+ * channel that keeps JSON out of the human preview). Each fact once per resource (the engine may report
+ * a diagnostic twice, and a fact may come through both channels), in the order first seen.
+ */
+export function factsFromDigest(digest: PreviewDigest): DigestFact[] {
+  const out: DigestFact[] = [];
+  const seen = new Set<string>();
+  for (const d of digest.diagnostics ?? []) {
+    if (typeof d?.message !== "string") continue;
+    let facts: ImpactFact[] = [];
+    if (d.severity === "warning") facts = parseFacts(d.message).filter(isFact);
+    else if (d.severity === "debug") facts = [debugFact(d.message)].filter((f): f is ImpactFact => f !== undefined);
+    for (const fact of facts) {
+      const key = `${d.urn ?? ""}\n${JSON.stringify(fact)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d.urn ? { urn: d.urn, fact } : { fact });
+    }
+  }
+  return out;
 }

@@ -1,9 +1,12 @@
 // The pull-request review report: what a preview will change, per resource and property, and what it
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
-import { type ImpactFact, parseFacts } from "../provider/impact/facts";
-import { intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
+import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/facts";
+import { type Finding, findings, type Severity, severities } from "./findings";
+import { factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
-export type FailOn = "replace" | "delete" | "impact" | "create" | "update";
+/** What `--fail-on` can gate on. */
+export const failOnKinds = ["replace", "delete", "impact", "create", "update"] as const;
+export type FailOn = (typeof failOnKinds)[number];
 
 export interface PropertyChange {
   path: string;
@@ -94,12 +97,15 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
     if (d.urn) warningsByUrn.set(d.urn, [...(warningsByUrn.get(d.urn) ?? []), d.message.trim()]);
     else otherWarnings.push(d.message.trim());
   }
+  const factsByUrn = new Map<string, ImpactFact[]>();
+  for (const { urn, fact } of factsFromDigest(preview)) if (urn) factsByUrn.set(urn, [...(factsByUrn.get(urn) ?? []), fact]);
   const resources: ResourceChange[] = [];
   for (const step of preview.steps) {
     const cls = opClass(step.op);
     const warnings = warningsByUrn.get(step.urn) ?? [];
-    if (cls === "other" && warnings.length === 0) continue;
-    if (step.op === "same" && warnings.length === 0) continue;
+    const impact = factsByUrn.get(step.urn) ?? [];
+    if (cls === "other" && warnings.length === 0 && impact.length === 0) continue;
+    if (step.op === "same" && warnings.length === 0 && impact.length === 0) continue;
     const { type, name } = parseUrn(step.urn);
     resources.push({
       urn: step.urn,
@@ -109,8 +115,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       op: step.op,
       properties: cls === "other" ? [] : propertyChanges(step),
       replaceReasons: [...(step.replaceReasons ?? [])].sort(),
-      impact: warnings.flatMap(parseFacts),
-      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes("[pulumi-intune impact]")).join("\n").trim()),
+      impact,
+      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()),
       notes: cls === "delete" ? deleteNotes(type, step) : [],
     });
   }
@@ -169,67 +175,226 @@ function fmt(v: unknown): string {
 }
 
 const opIcon: Record<string, string> = { create: "🟢 create", update: "🟡 update", replace: "🔴 replace", delete: "🔴 delete", other: "ℹ️" };
+const severityIcon: Record<Severity, string> = { blocked: "⛔", overwritten: "♻️", removal: "➖", prompt: "💬", delivery: "📬" };
+const opRank: Record<string, number> = { delete: 4, replace: 3, update: 2, create: 1, other: 0 };
+const n = (x: number) => x.toLocaleString("en-US");
+const plural = (k: number, word: string) => `${n(k)} ${word}${k === 1 ? "" : "s"}`;
+const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-function mermaid(report: ReviewReport): string[] {
-  // Profiles -> certificate profiles -> groups, for the resources this change touches.
-  const lines: string[] = [];
-  const nodes = new Map<string, string>();
-  const node = (key: string, label: string) => {
-    if (!nodes.has(key)) nodes.set(key, `n${nodes.size}`);
-    lines.push(`  ${nodes.get(key)}["${label.replace(/"/g, "'")}"]`);
-    return nodes.get(key)!;
-  };
-  const edges = new Set<string>();
-  for (const r of report.resources) {
-    const kind = intuneKind(r.type);
-    const profile = r.impact.find((f) => "profile" in f) as { profile: string } | undefined;
-    if (kind === "EmailProfile" || profile) {
-      const p = node(`p:${profile?.profile ?? r.label}`, `${profile?.profile ?? r.label} (${r.op})`);
-      for (const f of r.impact) {
-        if (f.kind === "certificateChainGap") {
-          const c = node(`c:${f.certificateProfile}`, `${f.role === "trustedRoot" ? "trusted root" : "certificate"}: ${f.certificateProfile}`);
-          edges.add(`  ${p} --> ${c}`);
-          for (const g of f.missingGroups) edges.add(`  ${c} -. "not assigned" .-> ${node(`g:${g.id}`, `${g.displayName} (${g.memberCount})`)}`);
-        }
-        if ("groups" in f) for (const g of f.groups) edges.add(`  ${p} -- "${f.kind}" --> ${node(`g:${g.id}`, `${g.displayName} (${g.memberCount})`)}`);
-      }
-    }
-  }
-  if (nodes.size === 0) return [];
-  return ["```mermaid", "flowchart LR", ...[...new Set(lines)], ...[...edges].sort(), "```"];
+/** A GitHub comment holds at most this many characters. */
+export const COMMENT_LIMIT = 65_536;
+/** What the comment may use: the limit less room for a workflow's marker line around it. */
+export const COMMENT_BUDGET = COMMENT_LIMIT - 1_536;
+/** Beyond this many changed resources the comment lists them in one compact table, not one section each. */
+export const DETAILS_MAX = 40;
+/** Edges a person can read in the diagram. */
+export const DIAGRAM_EDGES_MAX = 30;
+/** Profiles named per finding in the comment (the full report names all). */
+export const FINDING_PROFILES_MAX = 100;
+
+/** Resources biggest consequence first: most people reached by their findings, then delete > replace > update > create, then URN. */
+function rankResources(report: ReviewReport, all: Finding[]): ResourceChange[] {
+  const reach = new Map<string, number>();
+  for (const f of all) for (const r of f.resources) reach.set(r, Math.max(reach.get(r) ?? 0, f.everyone ? Number.MAX_SAFE_INTEGER : f.people));
+  return [...report.resources].sort((a, b) => (reach.get(b.name) ?? -1) - (reach.get(a.name) ?? -1) || opRank[opClass(b.op)] - opRank[opClass(a.op)] || a.urn.localeCompare(b.urn));
 }
 
-/** The Markdown comment. */
-export function renderMarkdown(report: ReviewReport): string {
-  const s = report.summary;
+function findingLine(f: Finding, i: number, maxNames: number): string {
+  const names = (ps: readonly string[]) => (ps.length <= maxNames ? quotedList(ps) : `${quotedList(ps.slice(0, maxNames))} and ${n(ps.length - maxNames)} more (full report)`);
+  return `${i + 1}. ${severityIcon[f.severity]} **${f.severity}**: ${f.sentence(names).replace(/\n/g, " ")}`;
+}
+
+function diagram(report: ReviewReport, all: Finding[]): string[] {
+  // Profiles -> certificate profiles -> groups, from the findings, biggest first, at most DIAGRAM_EDGES_MAX edges.
+  const ops = new Map<string, string>();
+  for (const r of report.resources) if (intuneKind(r.type) === "EmailProfile") ops.set(r.label, r.op);
+  for (const r of report.resources) for (const f of r.impact) if (!ops.has(f.profile)) ops.set(f.profile, r.op);
+  const ids = new Map<string, string>();
+  const labels = new Map<string, string>();
+  const node = (key: string, label: string) => {
+    if (!ids.has(key)) {
+      ids.set(key, `n${ids.size}`);
+      labels.set(key, label);
+    }
+    return ids.get(key)!;
+  };
+  const edges = new Map<string, { from: [string, string]; to: [string, string]; dotted: boolean; kinds: Set<string> }>();
+  const edge = (from: [string, string], to: [string, string], kind: string, dotted = false) => {
+    const k = `${from[0]}\n${to[0]}`;
+    const e = edges.get(k) ?? { from, to, dotted, kinds: new Set<string>() };
+    e.kinds.add(kind);
+    edges.set(k, e);
+  };
+  for (const f of all) {
+    if (f.kind === "delete") continue;
+    const target: [string, string] = f.group ? [`g:${f.group.id}`, `${f.group.displayName} (${f.group.memberCount})`] : [`a:${f.audience}`, f.audience];
+    for (const p of f.profiles) {
+      const from: [string, string] = [`p:${p}`, ops.has(p) ? `${p} (${ops.get(p)})` : p];
+      if (f.certificate) {
+        const c: [string, string] = [`c:${f.certificate.name}`, `${f.certificate.role === "trustedRoot" ? "trusted root" : "certificate"}: ${f.certificate.name}`];
+        edge(from, c, "needs");
+        edge(c, target, "not assigned", true);
+      } else edge(from, target, f.kind);
+    }
+  }
+  if (edges.size === 0) return [];
+  const shown = [...edges.values()].slice(0, DIAGRAM_EDGES_MAX);
+  const lines = shown.map((e) => {
+    const a = node(...e.from);
+    const b = node(...e.to);
+    const label = [...e.kinds].sort().join(", ");
+    return e.dotted ? `  ${a} -. "${label}" .-> ${b}` : `  ${a} -- "${label}" --> ${b}`;
+  });
+  const out = ["```mermaid", "flowchart LR", ...[...ids].map(([k, id]) => `  ${id}["${labels.get(k)!.replace(/"/g, "'")}"]`), ...lines.sort(), "```"];
+  if (edges.size > shown.length) out.push("", `_…and ${plural(edges.size - shown.length, "more edge")} not drawn; every finding is listed above._`);
+  return out;
+}
+
+function resourceDetails(r: ResourceChange): string[] {
+  const bits = [r.properties.length > 0 ? `${n(r.properties.length)} propert${r.properties.length === 1 ? "y" : "ies"}` : "", r.replaceReasons.length > 0 ? "forces replacement" : "", r.impact.length > 0 ? plural(r.impact.length, "impact fact") : ""].filter(Boolean);
+  const out = [`<details><summary>${opIcon[opClass(r.op)]} <code>${html(r.name)}</code> (${html(intuneKind(r.type) ?? r.type)})${bits.length > 0 ? `: ${bits.join(", ")}` : ""}</summary>`, ""];
+  if (r.replaceReasons.length > 0) out.push(`Replacement forced by: ${r.replaceReasons.map((p) => `\`${p}\``).join(", ")}`, "");
+  if (r.properties.length > 0) {
+    out.push("| property | before | after |", "| --- | --- | --- |");
+    for (const p of r.properties) out.push(`| \`${p.path}\`${p.forcesReplacement ? " ⚠️ replaces" : ""} | ${fmt(p.old)} | ${fmt(p.new)} |`);
+    out.push("");
+  }
+  if (r.warnings.length > 0 || r.notes.length > 0) {
+    out.push("**Impact on people:**", "");
+    for (const w of r.warnings) out.push(`- ${w.replace(/\n/g, " ")}`);
+    for (const note of r.notes) out.push(`- ${note}`);
+    out.push("");
+  }
+  out.push("</details>", "");
+  return out;
+}
+
+function resourceRow(r: ResourceChange): string {
+  const props = r.properties.map((p) => `\`${p.path}\`${p.forcesReplacement ? " ⚠️" : ""}`).join(", ") || "–";
+  return `| ${opIcon[opClass(r.op)]} | \`${r.name.replace(/\|/g, "\\|")}\` | ${intuneKind(r.type) ?? r.type} | ${props} | ${r.impact.length > 0 ? n(r.impact.length) : "–"} |`;
+}
+
+interface Shape {
+  findings: number;
+  /** Resources shown as a `<details>` section each; the next `rows` as table rows. */
+  details: number;
+  rows: number;
+  others: number;
+  diagram: boolean;
+  maxNames: number;
+}
+
+interface Parts {
+  report: ReviewReport;
+  findings: Finding[];
+  resources: ResourceChange[];
+  diagram: string[];
+}
+
+function parts(report: ReviewReport): Parts {
+  const all = findings(report);
+  return { report, findings: all, resources: rankResources(report, all), diagram: diagram(report, all) };
+}
+
+function assemble(p: Parts, shape: Shape, footer: (left: string[]) => string[]): string {
+  const s = p.report.summary;
   const out: string[] = [
     "## pulumi-intune review",
     "",
     `**${s.creates} to create, ${s.updates} to update, ${s.replaces} to replace, ${s.deletes} to delete, ${s.warnings} warning${s.warnings === 1 ? "" : "s"}** (${s.impactFacts} impact fact${s.impactFacts === 1 ? "" : "s"})`,
     "",
   ];
-  if (report.resources.length === 0) out.push("No changes.", "");
-  for (const r of report.resources) {
-    out.push(`### ${opIcon[opClass(r.op)]} \`${r.name}\` (${intuneKind(r.type) ?? r.type})`, "");
-    if (r.replaceReasons.length > 0) out.push(`Replacement forced by: ${r.replaceReasons.map((p) => `\`${p}\``).join(", ")}`, "");
-    if (r.properties.length > 0) {
-      out.push("| property | before | after |", "| --- | --- | --- |");
-      for (const p of r.properties) out.push(`| \`${p.path}\`${p.forcesReplacement ? " ⚠️ replaces" : ""} | ${fmt(p.old)} | ${fmt(p.new)} |`);
-      out.push("");
-    }
-    if (r.warnings.length > 0 || r.notes.length > 0) {
-      out.push("**Impact on people:**", "");
-      for (const w of r.warnings) out.push(`- ${w.replace(/\n/g, " ")}`);
-      for (const n of r.notes) out.push(`- ${n}`);
-      out.push("");
-    }
-  }
-  if (report.otherWarnings.length > 0) {
-    out.push("### Other warnings", "");
-    for (const w of report.otherWarnings) out.push(`- ${w.replace(/\n/g, " ")}`);
+  const left: string[] = [];
+  if (p.report.resources.length === 0) out.push("No changes.", "");
+  if (p.findings.length > 0) {
+    out.push(
+      "### What this change does to people",
+      "",
+      `${plural(p.findings.length, "finding")}, biggest consequence first (members reached, then ${severities.join(" > ")}; groups can overlap):`,
+      "",
+    );
+    p.findings.slice(0, shape.findings).forEach((f, i) => out.push(findingLine(f, i, shape.maxNames)));
     out.push("");
+    if (shape.findings < p.findings.length) left.push(`the ${plural(p.findings.length - shape.findings, "lowest-ranked finding")}`);
   }
-  const diagram = mermaid(report);
-  if (diagram.length > 0) out.push("### Who is affected", "", ...diagram, "");
+  if (shape.diagram && p.diagram.length > 0) out.push("### Who is affected", "", ...p.diagram, "");
+  else if (p.diagram.length > 0) left.push("the diagram of who is affected");
+  if (p.resources.length > 0) {
+    out.push(`### Changes (${plural(p.resources.length, "resource")})`, "");
+    for (const r of p.resources.slice(0, shape.details)) out.push(...resourceDetails(r));
+    const rows = p.resources.slice(shape.details, shape.details + shape.rows);
+    if (rows.length > 0) out.push("| change | resource | kind | properties | impact facts |", "| --- | --- | --- | --- | --- |", ...rows.map(resourceRow), "");
+    const hidden = p.resources.length - shape.details - rows.length;
+    if (hidden > 0) left.push(`${plural(hidden, "resource")} of lowest consequence`);
+    if (rows.length > 0) left.push(`the property values (before/after) of the ${plural(rows.length, "resource")} in the table`);
+  }
+  if (p.report.otherWarnings.length > 0) {
+    out.push("### Other warnings", "");
+    for (const w of p.report.otherWarnings.slice(0, shape.others)) out.push(`- ${w.replace(/\n/g, " ")}`);
+    out.push("");
+    if (shape.others < p.report.otherWarnings.length) left.push(plural(p.report.otherWarnings.length - shape.others, "other warning"));
+  }
+  if (shape.maxNames < Number.MAX_SAFE_INTEGER && p.findings.some((f) => f.profiles.length > shape.maxNames)) left.push(`profile names beyond ${shape.maxNames} per finding`);
+  if (left.length > 0) out.push(...footer(left));
   return out.join("\n");
+}
+
+function fullShape(p: Parts): Shape {
+  return { findings: p.findings.length, details: p.resources.length, rows: 0, others: p.report.otherWarnings.length, diagram: true, maxNames: Number.MAX_SAFE_INTEGER };
+}
+
+/** The full report in Markdown: every finding, every resource with its property values. */
+export function renderMarkdown(report: ReviewReport): string {
+  const p = parts(report);
+  return assemble(p, fullShape(p), () => []);
+}
+
+/** Largest k in [0, hi] with fits(k), given fits is monotone (true up to some k). */
+function largest(hi: number, fits: (k: number) => boolean): number {
+  let lo = 0;
+  if (!fits(0)) return -1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The pull-request comment: the full report when it fits in COMMENT_BUDGET characters (and has at most
+ * DETAILS_MAX resources), else trimmed lowest-ranked detail first (property values of the least
+ * consequential resources, then their table rows, other warnings, the lowest-ranked findings, the diagram),
+ * saying what was left out and where the full report is.
+ */
+export function renderComment(report: ReviewReport, opts: { fullReport?: string; budget?: number } = {}): string {
+  const budget = opts.budget ?? COMMENT_BUDGET;
+  const p = parts(report);
+  const footer = (left: string[]) => [
+    "### Left out of this comment",
+    "",
+    `To stay under GitHub's ${n(COMMENT_LIMIT)}-character limit this comment leaves out ${left.join("; ")}. ${
+      opts.fullReport ? `The full report is \`${opts.fullReport}\` (written by \`--out\`).` : "Run `pulumi-intune review` with `--out FILE` for the full report."
+    }`,
+    "",
+  ];
+  const shape = fullShape(p);
+  const fits = (s: Shape) => assemble(p, s, footer).length <= budget;
+  if (p.resources.length <= DETAILS_MAX && fits(shape)) return assemble(p, shape, footer);
+  shape.maxNames = FINDING_PROFILES_MAX;
+  const total = p.resources.length;
+  // Property values of the least consequential resources go first (they become table rows) …
+  shape.details = p.resources.length <= DETAILS_MAX ? Math.max(0, largest(total, (k) => fits({ ...shape, details: k, rows: total - k }))) : 0;
+  shape.rows = total - shape.details;
+  // … then their rows, other warnings, the lowest-ranked findings, the diagram.
+  if (!fits(shape)) shape.rows = Math.max(0, largest(total - shape.details, (k) => fits({ ...shape, rows: k })));
+  if (!fits(shape)) shape.others = Math.max(0, largest(shape.others, (k) => fits({ ...shape, others: k })));
+  if (!fits(shape)) shape.findings = Math.max(0, largest(shape.findings, (k) => fits({ ...shape, findings: k })));
+  if (!fits(shape)) shape.diagram = false;
+  if (!fits(shape)) shape.findings = Math.max(0, largest(shape.findings, (k) => fits({ ...shape, findings: k })));
+  const text = assemble(p, shape, footer);
+  if (text.length <= budget) return text;
+  // Only a summary line longer than the budget could get here.
+  const cut = "\n\n_(cut at the comment limit; see the full report)_\n";
+  return text.slice(0, budget - cut.length) + cut;
 }

@@ -26,12 +26,19 @@ export type ImpactFact =
 /** Marker before the JSON copy of a fact in a warning message. */
 export const IMPACT_MARKER = "[pulumi-intune impact]";
 
-function who(groups: GroupInfo[], extra: { allUsers?: boolean; allDevices?: boolean } = {}): string {
+/** Groups as a reader names them: `"Sales Users" (42 members), "Kiosk Devices" (8 devices) and all devices`. */
+export function who(groups: GroupInfo[], extra: { allUsers?: boolean; allDevices?: boolean } = {}): string {
   const parts = groups.map((g) => `"${g.displayName}" (${g.memberCount} ${g.isDeviceGroup ? "devices" : "members"})`);
   if (extra.allUsers) parts.push("all licensed users");
   if (extra.allDevices) parts.push("all devices");
   if (parts.length === 0) return "no one";
   return parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+/** `"a", "b" and "c"`. */
+export function quotedList(names: readonly string[]): string {
+  const q = names.map((n) => `"${n}"`);
+  return q.length <= 1 ? (q[0] ?? "") : `${q.slice(0, -1).join(", ")} and ${q[q.length - 1]}`;
 }
 
 function total(groups: GroupInfo[]): string {

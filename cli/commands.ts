@@ -1,0 +1,60 @@
+// The commands of `pulumi-intune`: each one's flags (parsed strictly by cli/args.ts) and what it runs.
+// A new command is one more entry here; its usage text and flag checks come from the entry.
+import * as fs from "fs";
+import * as path from "path";
+import { type CommandSpec, type OptionValue } from "./args";
+import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
+import { parsePreviewJson } from "./previewJson";
+import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readInput: (file: string | undefined) => Promise<{ text: string; source: string }>;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command extends CommandSpec {
+  run: (args: { values: Record<string, OptionValue>; positionals: string[] }, io: Io) => Promise<number>;
+}
+
+const format = { type: "string", value: "FORMAT", choices: ["markdown", "json"], default: "markdown", help: "report format" } as const;
+
+export const commands: Record<string, Command> = {
+  review: {
+    summary: "reads `pulumi preview --json` output (file, or stdin for - or none) and writes the pull-request comment to stdout (always under 65,536 characters); exit 3 when a --fail-on gate trips",
+    positionals: [{ name: "FILE", help: "preview JSON file, or - for stdin", optional: true }],
+    options: {
+      format,
+      "fail-on": { type: "string", value: "KINDS", list: true, choices: failOnKinds, help: "exit 3 when the change has any of these (comma-separated, or repeat the flag)" },
+      out: { type: "string", value: "FILE", help: "also write the full, untrimmed report (in --format) to FILE" },
+    },
+    async run({ values, positionals }, io) {
+      const { text, source } = await io.readInput(positionals[0]);
+      const report = buildReport(parsePreviewJson(text, source));
+      const fmt = values.format as "markdown" | "json";
+      const full = fmt === "json" ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report);
+      if (typeof values.out === "string") fs.writeFileSync(values.out, full);
+      io.stdout(fmt === "json" ? full : renderComment(report, { fullReport: typeof values.out === "string" ? path.basename(values.out) : undefined }));
+      const failOn = values["fail-on"] as FailOn[];
+      for (const v of policyViolations(report, failOn)) io.stderr(`pulumi-intune review: --fail-on ${v}\n`);
+      return policyExitCode(report, failOn);
+    },
+  },
+  drift: {
+    summary: "runs `pulumi refresh --preview-only` for the stack and reports drifted resources; exit 0 = no drift, 2 = drift, 1 = error",
+    positionals: [],
+    options: {
+      stack: { type: "string", value: "NAME", required: true, help: "the stack to refresh" },
+      cwd: { type: "string", value: "DIR", default: ".", help: "the Pulumi project directory" },
+      format,
+    },
+    async run({ values }, io) {
+      const stack = values.stack as string;
+      const digest = await runRefreshPreview(stack, path.resolve(values.cwd as string), io.env.PULUMI_BIN ?? "pulumi");
+      const report = driftFromRefresh(stack, digest);
+      io.stdout(values.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderDriftMarkdown(report));
+      return report.drifted.length > 0 ? 2 : 0;
+    },
+  },
+};
