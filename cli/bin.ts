@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// pulumi-intune review | drift
+// pulumi-intune review | drift | status
 import * as fs from "fs";
 import * as path from "path";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
 import { parsePreviewJson } from "./previewJson";
 import { buildReport, type FailOn, policyExitCode, policyViolations, renderMarkdown } from "./review";
+import { STATUS_USAGE, runStatusCommand } from "./status";
 
 const usage = `usage:
   pulumi-intune review [FILE|-] [--format markdown|json] [--fail-on replace,delete,impact,create,update] [--out FILE]
@@ -35,6 +36,7 @@ async function readInput(file: string | undefined): Promise<{ text: string; sour
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "status") return runStatusCommand(rest);
   const { positional, opts } = flags(rest);
   const format = opts.format ?? "markdown";
   if (!["markdown", "json"].includes(format)) throw new Error(`--format must be "markdown" or "json", got "${format}"`);
