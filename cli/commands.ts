@@ -5,6 +5,7 @@ import * as path from "path";
 import { type CommandSpec, type OptionValue } from "./args";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
 import { parsePreviewJson } from "./previewJson";
+import { runStatusCommand } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
 export interface Io {
@@ -56,5 +57,16 @@ export const commands: Record<string, Command> = {
       io.stdout(values.format === "json" ? JSON.stringify(report, null, 2) + "\n" : renderDriftMarkdown(report));
       return report.drifted.length > 0 ? 2 : 0;
     },
+  },
+  status: {
+    summary: "rollout status of the stack's e-mail profiles from Graph (succeeded, pending, error, conflict, not applicable); exit 0 = healthy, 2 = errors or conflicts, 1 = broken",
+    positionals: [],
+    options: {
+      stack: { type: "string", value: "NAME", required: true, help: "the stack whose e-mail profiles to report" },
+      cwd: { type: "string", value: "DIR", default: ".", help: "the Pulumi project directory" },
+      format,
+    },
+    // The flags are checked above already; cli/status.ts keeps its own strict parser for direct callers.
+    run: ({ values }, io) => runStatusCommand(["--stack", values.stack as string, "--cwd", values.cwd as string, "--format", values.format as string], io),
   },
 };

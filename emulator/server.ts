@@ -13,6 +13,7 @@ import { type CertificateSet, defaultCertificates, ensureCertificates } from "./
 import { type EmulatorHttpError, GraphErrorFactory, isEmulatorHttpError } from "./errors";
 import { type FaultRule, type FaultRuleInput, type FaultSpec, FaultQueue, parseFaults } from "./faults";
 import { type EmulatorRequest, type EmulatorResponse, type EmulatorRuntimeConfig, type GraphEnvironment, type Route, type RouteContext, buildRoutes, json } from "./routes";
+import { statusRoutes } from "./statusRoutes";
 import { type EmulatorState, EmulatorStore, type GroupSeed, initialState } from "./store";
 import { type Clock, INTUNE_THROTTLE_LIMITS, type ThrottleLimits, ThrottleWindows, systemClock } from "./throttle";
 import { SchemaIndex } from "./validation";
@@ -145,7 +146,7 @@ export class EmulatorServer {
   private readonly tokens: TokenService;
   private readonly throttle: ThrottleWindows;
   private readonly clock: Clock;
-  private readonly routes: Route[] = buildRoutes();
+  private readonly routes: Route[] = [...buildRoutes(), ...statusRoutes];
   private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly options: EmulatorOptions = {}) {
