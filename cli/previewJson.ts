@@ -1,6 +1,10 @@
 // Reading `pulumi preview --json` (and `pulumi refresh --preview-only --json`) output safely.
 import { IMPACT_MARKER, type ImpactFact, parseFacts } from "../provider/impact/facts";
 
+/** The stack record's type token and its facts input (see provider/resources/declaredResources.ts). */
+export const DECLARED_RESOURCES_TYPE = "pulumi-nodejs:dynamic/pulumi-intune:DeclaredResources";
+export const IMPACT_INPUT = "__impact";
+
 export interface PreviewStep {
   op: string;
   urn: string;
@@ -108,25 +112,38 @@ function debugFact(message: string): ImpactFact | undefined {
 }
 
 /**
- * The impact facts of a preview, wherever the provider put them: a `[pulumi-intune impact] {json}` line in
- * a warning (today), or a diagnostic of severity "debug" whose message is that marker and the JSON (a
+ * The impact facts of a preview, wherever the provider put them: the `__impact` input of the stack record
+ * (`DeclaredResources`, today's channel: no JSON in what people read), a `[pulumi-intune impact] {json}`
+ * line in a warning (older versions), or a diagnostic of severity "debug" whose message is that marker and the JSON (a
  * channel that keeps JSON out of the human preview). Each fact once per resource (the engine may report
  * a diagnostic twice, and a fact may come through both channels), in the order first seen.
  */
 export function factsFromDigest(digest: PreviewDigest): DigestFact[] {
   const out: DigestFact[] = [];
   const seen = new Set<string>();
+  const add = (urn: string | undefined, fact: ImpactFact) => {
+    const key = `${urn ?? ""}\n${JSON.stringify(fact)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(urn ? { urn, fact } : { fact });
+  };
+  // The machine channel: the stack record's inputs carry every fact of the run, by resource URN.
+  for (const step of digest.steps) {
+    if (parseUrn(step.urn).type !== DECLARED_RESOURCES_TYPE) continue;
+    const raw = step.newState?.inputs?.[IMPACT_INPUT];
+    if (typeof raw !== "string") continue;
+    try {
+      for (const [urn, facts] of Object.entries(JSON.parse(raw) as Record<string, unknown[]>)) for (const f of facts ?? []) if (isFact(f)) add(urn || undefined, f);
+    } catch {
+      // not ours
+    }
+  }
   for (const d of digest.diagnostics ?? []) {
     if (typeof d?.message !== "string") continue;
     let facts: ImpactFact[] = [];
     if (d.severity === "warning") facts = parseFacts(d.message).filter(isFact);
     else if (d.severity === "debug") facts = [debugFact(d.message)].filter((f): f is ImpactFact => f !== undefined);
-    for (const fact of facts) {
-      const key = `${d.urn ?? ""}\n${JSON.stringify(fact)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(d.urn ? { urn: d.urn, fact } : { fact });
-    }
+    for (const fact of facts) add(d.urn, fact);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
 import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/facts";
 import { type Finding, findings, type Severity, severities } from "./findings";
-import { factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
+import { DECLARED_RESOURCES_TYPE, factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
 /** What `--fail-on` can gate on. */
 export const failOnKinds = ["replace", "delete", "impact", "create", "update"] as const;
@@ -101,6 +101,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
   for (const { urn, fact } of factsFromDigest(preview)) if (urn) factsByUrn.set(urn, [...(factsByUrn.get(urn) ?? []), fact]);
   const resources: ResourceChange[] = [];
   for (const step of preview.steps) {
+    // pulumi-intune's own stack record: bookkeeping, not a change anyone reviews.
+    if (parseUrn(step.urn).type === DECLARED_RESOURCES_TYPE) continue;
     const cls = opClass(step.op);
     const warnings = warningsByUrn.get(step.urn) ?? [];
     const impact = factsByUrn.get(step.urn) ?? [];
@@ -117,7 +119,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       replaceReasons: [...(step.replaceReasons ?? [])].sort(),
       impact,
       warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()),
-      notes: cls === "delete" ? deleteNotes(type, step) : [],
+      // Impact facts of a delete name the groups already; the note is for when no fact could be had.
+      notes: cls === "delete" && impact.length === 0 ? deleteNotes(type, step) : [],
     });
   }
   resources.sort((a, b) => a.urn.localeCompare(b.urn));

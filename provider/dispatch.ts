@@ -3,16 +3,18 @@
 import { configureProvider } from "./runtime";
 import { emailProfileHandler } from "./resources/emailProfile";
 import { profileAssignmentHandler } from "./resources/profileAssignment";
+import { declaredResourcesHandler } from "./resources/declaredResources";
 import { scopeTagHandler } from "./resources/scopeTag";
 import type { ResourceHandler } from "./resources/types";
 
 /** Resource kinds, as in the type token `pulumi-nodejs:dynamic/intune:<kind>`. */
-export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment";
+export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources";
 
 const handlers: Record<ResourceKind, ResourceHandler> = {
   ScopeTag: scopeTagHandler,
   EmailProfile: emailProfileHandler,
   ProfileAssignment: profileAssignmentHandler,
+  DeclaredResources: declaredResourcesHandler,
 };
 
 /** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */

@@ -2,8 +2,9 @@
 // What must cross calls within it lives in this one explicit object, never in module-level registries:
 // the tenant objects that existed before this run wrote anything (to find what an interrupted or
 // unanswered create left behind) and the objects this run took over (so a delete later in the same run
-// never removes what another resource now owns).
+// never removes what another resource now owns), and the impact analysis (impact/state.ts).
 import type { GraphApi } from "./graph";
+import { ImpactState } from "./impact/state";
 import { profilesPath } from "./resources/paths";
 
 /** A device configuration as a collection GET returns it. */
@@ -14,6 +15,8 @@ export class ProviderRun {
   private readonly existing = new Map<string, Promise<LiveObject[]>>();
   /** Graph ids this run adopted for a resource (lost create answers, interrupted runs). */
   readonly adopted = new Set<string>();
+  /** What the impact analysis saw, looked up and said in this run. */
+  impact = new ImpactState();
 
   constructor(readonly graph: GraphApi) {}
 

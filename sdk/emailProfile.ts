@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
+import { declaredResources } from "./declared";
 import { providers } from "./provider";
 import { expectedUrn } from "./urn";
 
@@ -157,5 +158,6 @@ export class EmailProfile extends pulumi.dynamic.Resource {
       "intune",
       "EmailProfile",
     );
+    declaredResources.addProfile(this, args);
   }
 }

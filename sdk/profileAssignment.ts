@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { declaredResources } from "./declared";
 import { providers } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
@@ -65,5 +66,6 @@ export class ProfileAssignment extends pulumi.dynamic.Resource {
       "intune",
       "ProfileAssignment",
     );
+    declaredResources.addAssignment(this, args);
   }
 }

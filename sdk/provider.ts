@@ -46,4 +46,5 @@ export const providers = {
   ScopeTag: shim("ScopeTag"),
   EmailProfile: shim("EmailProfile"),
   ProfileAssignment: shim("ProfileAssignment"),
+  DeclaredResources: shim("DeclaredResources"),
 } as const;

@@ -2,71 +2,47 @@
 // changed targets), so a preview with no such change makes no Graph calls for it. Never writes.
 import { type EmailPlatform, emailPlatforms, platformForOdataType } from "../email";
 import { engineLog } from "../engineLog";
-import { graph } from "../runtime";
+import { currentRun, graph } from "../runtime";
 import { isUnknown } from "../validation";
 import { profilesPath } from "../resources/paths";
-import { type GroupInfo, type ImpactFact, renderFact } from "./facts";
+import { describeFact, type GroupInfo, type ImpactFact } from "./facts";
+import { type AssignmentRecord, ImpactState, type ProfileFacts, type TargetFacts } from "./state";
 import { lookupGroups } from "./groups";
 
-/** What the impact rules need to know about an e-mail profile. */
-export interface ProfileFacts {
-  urn?: string;
-  id?: string;
-  displayName: string;
-  platform: EmailPlatform;
-  hostName?: string;
-  emailAddressSource?: string;
-  identityCertificateId?: string;
-}
+export type { ProfileFacts, TargetFacts } from "./state";
 
-/** A target as the analysis sees it (normalised ProfileAssignment target). */
-export interface TargetFacts {
-  kind: string;
-  groupId?: string;
-}
+/** This run's impact state (see ProviderRun): what was seen, looked up and said. */
+const state = () => currentRun().impact;
 
-interface AssignmentRecord {
-  urn?: string;
-  profileUrn?: string;
-  profileId?: string;
-  targets: TargetFacts[];
-}
-
-// Everything the provider process saw in this run: the engine checks every resource, so by the time a
-// later resource is checked, the earlier ones of the stack are known.
-const profilesByUrn = new Map<string, ProfileFacts>();
-const profilesById = new Map<string, ProfileFacts>();
-const assignmentsByUrn = new Map<string, AssignmentRecord>();
-
-/** Forgets the run's registry (tests). */
+/** Starts the impact analysis afresh (tests). */
 export function resetImpactRegistry(): void {
-  profilesByUrn.clear();
-  profilesById.clear();
-  assignmentsByUrn.clear();
-  emitted.clear();
+  currentRun().impact = new ImpactState();
 }
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
 
 export function registerProfile(p: ProfileFacts): void {
-  if (p.urn) profilesByUrn.set(p.urn, p);
-  if (known(p.id)) profilesById.set(p.id, p);
+  if (p.urn) state().profilesByUrn.set(p.urn, p);
+  if (known(p.id)) state().profilesById.set(p.id, p);
 }
 
 export function registerAssignment(a: AssignmentRecord): void {
-  if (a.urn) assignmentsByUrn.set(a.urn, a);
+  if (a.urn) state().assignmentsByUrn.set(a.urn, a);
 }
 
-// The engine can ask about one resource twice in a run (check and diff of a replacement); each warning
-// is said once per resource.
-const emitted = new Set<string>();
-
-/** Sends each fact as a real warning on `urn`, once. */
+/**
+ * Says each fact once per resource as a real warning on `urn`: one sentence for people. The facts
+ * themselves reach the review through the stack record (see resources/stackRecord.ts), not the text.
+ */
 export async function emit(facts: ImpactFact[], urn: string | undefined): Promise<void> {
+  const s = state();
   for (const f of facts) {
-    const text = renderFact(f);
-    if (emitted.has(`${urn}\n${text}`)) continue;
-    emitted.add(`${urn}\n${text}`);
+    const text = describeFact(f);
+    if (s.said.has(`${urn}\n${text}`)) continue;
+    s.said.add(`${urn}\n${text}`);
+    const list = s.factsByUrn.get(urn ?? "") ?? [];
+    list.push(f);
+    s.factsByUrn.set(urn ?? "", list);
     await engineLog("warning", text, urn);
   }
 }
@@ -80,9 +56,9 @@ function duplicateKey(p: ProfileFacts): string | undefined {
 
 /** The facts of an e-mail profile: from this run's registry, else from the tenant. */
 export async function profileFacts(ref: { profileUrn?: string; profileId?: string }): Promise<ProfileFacts | undefined> {
-  if (ref.profileUrn && profilesByUrn.has(ref.profileUrn)) return profilesByUrn.get(ref.profileUrn);
+  if (ref.profileUrn && state().profilesByUrn.has(ref.profileUrn)) return state().profilesByUrn.get(ref.profileUrn);
   if (!known(ref.profileId)) return undefined;
-  if (profilesById.has(ref.profileId)) return profilesById.get(ref.profileId);
+  if (state().profilesById.has(ref.profileId)) return state().profilesById.get(ref.profileId);
   const live = await graph().get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(ref.profileId)}`);
   const platform = live ? platformForOdataType(String(live["@odata.type"])) : undefined;
   if (!live || !platform) return undefined; // not an e-mail profile (a certificate profile, say)
@@ -97,7 +73,7 @@ export async function profileFacts(ref: { profileUrn?: string; profileId?: strin
     const cert = await graph().get<{ id: string }>(`${profilesPath}/${encodeURIComponent(ref.profileId)}/microsoft.graph.${emailPlatforms[platform].typeName}/identityCertificate`);
     if (cert?.id) facts.identityCertificateId = cert.id;
   }
-  profilesById.set(ref.profileId, facts);
+  state().profilesById.set(ref.profileId, facts);
   return facts;
 }
 
@@ -112,7 +88,7 @@ async function assignedGroups(profile: { urn?: string; id?: string }): Promise<S
     const live = await graph().list<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(profile.id)}/assignments`);
     for (const a of live) if (a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget" && a.target.groupId) groups.add(a.target.groupId.toLowerCase());
   }
-  for (const a of assignmentsByUrn.values()) {
+  for (const a of state().assignmentsByUrn.values()) {
     if ((profile.urn && a.profileUrn === profile.urn) || (known(profile.id) && a.profileId === profile.id)) for (const g of groupIds(a.targets)) groups.add(g);
   }
   return groups;
@@ -168,7 +144,7 @@ async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; prof
   if (!key) return [];
   const facts: ImpactFact[] = [];
   const others = new Map<string, ProfileFacts>();
-  for (const p of [...profilesByUrn.values(), ...profilesById.values()]) {
+  for (const p of [...state().profilesByUrn.values(), ...state().profilesById.values()]) {
     const same = (ref.profileUrn && p.urn === ref.profileUrn) || (known(ref.profileId) && p.id === ref.profileId) || p === profile;
     if (!same && p.platform === profile.platform && duplicateKey(p) === key) others.set(p.urn ?? p.id ?? p.displayName, p);
   }
@@ -180,7 +156,7 @@ async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; prof
     facts.push({ kind: "duplicateConflict", profile: profile.displayName, otherProfile: other.displayName, platform: label, key, groups: overlap });
     // The engine checks resources in no fixed order: whichever assignment comes second also tells the
     // first one's URN, so both sides carry the warning however the run went.
-    for (const a of assignmentsByUrn.values()) {
+    for (const a of state().assignmentsByUrn.values()) {
       if (a.urn === urn || !a.urn) continue;
       const theirs = (other.urn && a.profileUrn === other.urn) || (known(other.id) && a.profileId === other.id);
       const shared = overlap.filter((g) => groupIds(a.targets).includes(g.id));

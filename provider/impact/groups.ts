@@ -1,12 +1,10 @@
 // Group names and member counts for impact messages: fetched through $batch, cached for the run.
-import { graph } from "../runtime";
+import { currentRun, graph } from "../runtime";
 import type { GroupInfo } from "./facts";
 
-const cache = new Map<string, GroupInfo>();
-
-/** Forgets what was fetched (tests). */
+/** Forgets what this run fetched (tests, benchmarks). */
 export function clearGroupCache(): void {
-  cache.clear();
+  currentRun().impact.groups.clear();
 }
 
 function count(body: unknown): number {
@@ -16,6 +14,7 @@ function count(body: unknown): number {
 
 /** Looks up groups by id; unknown ids come back with their id as name and zero members. */
 export async function lookupGroups(ids: readonly string[]): Promise<Map<string, GroupInfo>> {
+  const cache = currentRun().impact.groups;
   const wanted = [...new Set(ids.map((i) => i.toLowerCase()))].filter((id) => !cache.has(id));
   if (wanted.length > 0) {
     const eventual = { ConsistencyLevel: "eventual" };

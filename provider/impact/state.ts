@@ -1,0 +1,40 @@
+// What the impact analysis of one run has seen, looked up and said. One instance per provider run
+// (ProviderRun.impact), so nothing leaks between runs or depends on module load order.
+import type { GroupInfo, ImpactFact } from "./facts";
+
+/** What the impact rules need to know about an e-mail profile. */
+export interface ProfileFacts {
+  urn?: string;
+  id?: string;
+  displayName: string;
+  platform: import("../email/platforms").EmailPlatform;
+  hostName?: string;
+  emailAddressSource?: string;
+  identityCertificateId?: string;
+}
+
+/** A target as the analysis sees it (normalised ProfileAssignment target). */
+export interface TargetFacts {
+  kind: string;
+  groupId?: string;
+}
+
+export interface AssignmentRecord {
+  urn?: string;
+  profileUrn?: string;
+  profileId?: string;
+  targets: TargetFacts[];
+}
+
+export class ImpactState {
+  /** The resources the engine has checked or diffed in this run, by URN and by Graph id. */
+  readonly profilesByUrn = new Map<string, ProfileFacts>();
+  readonly profilesById = new Map<string, ProfileFacts>();
+  readonly assignmentsByUrn = new Map<string, AssignmentRecord>();
+  /** Group names and member counts fetched in this run. */
+  readonly groups = new Map<string, GroupInfo>();
+  /** Every fact said in this run, per resource URN ("" when none), for the review's machine channel. */
+  readonly factsByUrn = new Map<string, ImpactFact[]>();
+  /** Sentences already said per resource: the engine can ask about one resource twice (check and diff). */
+  readonly said = new Set<string>();
+}

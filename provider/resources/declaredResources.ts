@@ -1,0 +1,113 @@
+// The stack-level record of what a program declares (sdk/declared.ts). It writes nothing to the tenant.
+// Its `check` runs after every other resource of the run was checked and diffed (it is registered last):
+//  - it compares the previous declarations (its old inputs) with the current ones and warns, at preview,
+//    on each deleted assignment or assigned profile, naming the groups that lose the e-mail account;
+//  - it carries every impact fact of the run in its own inputs (`__impact`), which is how the review
+//    reads them from `pulumi preview --json` without a line of JSON in the warnings people read.
+import type { AssignmentTarget } from "./profileAssignment";
+import { emit, profileFacts } from "../impact/analyze";
+import type { GroupInfo, ImpactFact } from "../impact/facts";
+import { lookupGroups } from "../impact/groups";
+import { currentRun, graph } from "../runtime";
+import { isUnknown } from "../validation";
+import { profilesPath } from "./paths";
+import type { Props, ResourceHandler } from "./types";
+
+interface DeclaredProfile {
+  urn: string;
+  id?: string;
+  displayName: string;
+  platform: string;
+}
+
+interface DeclaredAssignment {
+  urn: string;
+  profileId?: string;
+  targets: AssignmentTarget[];
+}
+
+/** Key of the machine-readable facts in the record's inputs. */
+export const IMPACT_INPUT = "__impact";
+
+const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
+
+function listOf<T>(v: unknown): T[] {
+  return Array.isArray(v) ? (v as T[]).filter((x) => x && typeof x === "object" && known((x as { urn?: unknown }).urn)) : [];
+}
+
+/** Groups of the group targets (included ones: an exclusion removes nobody's account). */
+function includedGroupIds(targets: readonly { kind: string; groupId?: string }[]): string[] {
+  return targets.filter((t) => t.kind === "group" && known(t.groupId)).map((t) => t.groupId!.toLowerCase());
+}
+
+async function removalFact(profile: string, targets: readonly { kind: string; groupId?: string }[]): Promise<ImpactFact | undefined> {
+  const ids = includedGroupIds(targets);
+  const allUsers = targets.some((t) => t.kind === "allLicensedUsers");
+  const allDevices = targets.some((t) => t.kind === "allDevices");
+  if (ids.length === 0 && !allUsers && !allDevices) return undefined;
+  const groups: GroupInfo[] = ids.length > 0 ? [...(await lookupGroups(ids)).values()] : [];
+  return { kind: "accountRemoval", profile, groups, allUsers, allDevices };
+}
+
+/** Who loses the account when these declarations disappear from the program. */
+async function deletionImpact(olds: Props, news: Props): Promise<void> {
+  const now = { profiles: new Set(listOf<DeclaredProfile>(news.profiles).map((p) => p.urn)), assignments: new Set(listOf<DeclaredAssignment>(news.assignments).map((a) => a.urn)) };
+  const oldProfiles = listOf<DeclaredProfile>(olds.profiles);
+  const goneProfiles = oldProfiles.filter((p) => !now.profiles.has(p.urn));
+  const goneProfileIds = new Set(goneProfiles.map((p) => p.id).filter(known));
+  for (const a of listOf<DeclaredAssignment>(olds.assignments)) {
+    if (now.assignments.has(a.urn)) continue;
+    // The profile goes too: its own warning covers every group, from the tenant.
+    if (known(a.profileId) && goneProfileIds.has(a.profileId)) continue;
+    const name = oldProfiles.find((p) => p.id === a.profileId)?.displayName ?? (await profileFacts({ profileId: a.profileId }))?.displayName ?? a.profileId ?? "?";
+    const fact = await removalFact(name, a.targets ?? []);
+    if (fact) await emit([fact], a.urn);
+  }
+  for (const p of goneProfiles) {
+    if (!known(p.id)) continue;
+    // Every assignment of the profile goes with it, ours and the portal's alike.
+    const assignments = await graph().list<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(p.id)}/assignments`).catch(() => []);
+    const targets = assignments.map((a) => ({
+      kind: { "#microsoft.graph.groupAssignmentTarget": "group", "#microsoft.graph.allLicensedUsersAssignmentTarget": "allLicensedUsers", "#microsoft.graph.allDevicesAssignmentTarget": "allDevices" }[a.target["@odata.type"]] ?? "other",
+      groupId: a.target.groupId,
+    }));
+    const fact = await removalFact(p.displayName, targets);
+    if (fact) await emit([fact], p.urn);
+  }
+}
+
+/** The record's inputs without the previous run's facts. */
+function declarations(news: Props): Props {
+  return { profiles: news.profiles ?? [], assignments: news.assignments ?? [] };
+}
+
+export const declaredResourcesHandler: ResourceHandler = {
+  async check(olds, news) {
+    try {
+      await deletionImpact(olds, news);
+    } catch (e) {
+      // Saying who is affected must never block a preview.
+      process.stderr.write(`pulumi-intune could not work out the impact of deletions: ${(e as Error).message}\n`);
+    }
+    const facts: Record<string, ImpactFact[]> = {};
+    for (const [urn, list] of currentRun().impact.factsByUrn) facts[urn] = list;
+    return { inputs: { ...declarations(news), [IMPACT_INPUT]: JSON.stringify(facts) } };
+  },
+  async diff() {
+    // Never an update: the engine keeps the new inputs on a `same` step, which is all the record needs.
+    return { changes: false };
+  },
+  async create() {
+    return { id: "pulumi-intune", outs: {} };
+  },
+  async read(id, props) {
+    return { id, props };
+  },
+  async update() {
+    return { outs: {} };
+  },
+  async delete() {
+    // Nothing in the tenant.
+  },
+};
+

@@ -1,0 +1,64 @@
+// What this program declares of pulumi-intune, registered once as a stack-level record after the
+// program has declared everything. The engine never calls a dynamic provider for a delete, so without
+// it a preview could not say who loses an e-mail account when a profile or an assignment is removed:
+// the record's `check` sees the previous declarations (its old inputs) next to the current ones.
+import * as pulumi from "@pulumi/pulumi";
+import { providers } from "./provider";
+
+/** The record's type token (not `intune:` so it is never counted or shown as one of the user's resources). */
+export const DECLARED_RESOURCES_TYPE = "pulumi-nodejs:dynamic/pulumi-intune:DeclaredResources";
+
+interface DeclaredProfile {
+  urn: pulumi.Input<string>;
+  id: pulumi.Input<string>;
+  displayName: pulumi.Input<string>;
+  platform: pulumi.Input<string>;
+}
+
+interface DeclaredAssignment {
+  urn: pulumi.Input<string>;
+  profileId: pulumi.Input<string>;
+  targets: pulumi.Input<unknown>;
+}
+
+/** The stack-level record resource itself. */
+class DeclaredResourcesRecord extends pulumi.dynamic.Resource {
+  constructor(inputs: { profiles: DeclaredProfile[]; assignments: DeclaredAssignment[] }) {
+    super(providers.DeclaredResources, "pulumi-intune", inputs, {}, "pulumi-intune", "DeclaredResources");
+  }
+}
+
+/** The declarations of one program run: filled as resources are constructed, registered at the end. */
+class DeclaredResources {
+  private readonly profiles: DeclaredProfile[] = [];
+  private readonly assignments: DeclaredAssignment[] = [];
+  private registered = false;
+  private hooked = false;
+
+  addProfile(resource: pulumi.CustomResource & { id: pulumi.Output<string> }, args: { displayName: pulumi.Input<string>; platform: pulumi.Input<string> }): void {
+    this.profiles.push({ urn: resource.urn, id: resource.id, displayName: args.displayName, platform: args.platform });
+    this.hook();
+  }
+
+  addAssignment(resource: pulumi.CustomResource, args: { profileId: pulumi.Input<string>; targets: pulumi.Input<unknown> }): void {
+    this.assignments.push({ urn: resource.urn, profileId: args.profileId, targets: args.targets });
+    this.hook();
+  }
+
+  /**
+   * Registers the record when the program has declared everything: Node emits `beforeExit` once the
+   * event loop is empty, and the Pulumi runtime waits for resources registered then (pulumi/pulumi#20070).
+   */
+  private hook(): void {
+    if (this.hooked) return;
+    this.hooked = true;
+    process.on("beforeExit", () => {
+      if (this.registered) return;
+      this.registered = true;
+      new DeclaredResourcesRecord({ profiles: this.profiles, assignments: this.assignments });
+    });
+  }
+}
+
+/** This program's declarations (one per program run). */
+export const declaredResources = new DeclaredResources();
