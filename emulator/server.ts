@@ -1,7 +1,7 @@
 // The emulator server: TLS listener, status state machine, and the request pipeline. Every Graph and
 // Entra ID request, and every `$batch` sub-request, runs through the same ordered stages:
 //
-//   route → authenticate → validate → faults and throttles → handler → serializer
+//   route → authenticate → validate → faults → throttle → handle → serialize
 //
 // Errors thrown by any stage are rendered by the one error factory (GraphErrorFactory). Authentication
 // comes before validation because Graph answers 401 before 400. The `/_emulator/*` control API sits

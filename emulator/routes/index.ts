@@ -1,5 +1,5 @@
 // The route table, one module per resource family. The pipeline in server.ts runs every route through
-// the same stages (route → authenticate → validate → faults and throttles → handler → serializer).
+// the same stages (route → authenticate → validate → faults → throttle → handle → serialize).
 import { assignmentRoutes } from "./assignments";
 import { type BatchHost, batchRoutes } from "./batch";
 import { deviceConfigurationRoutes } from "./deviceConfigurations";
