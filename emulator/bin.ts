@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 // `pulumi-intune-emulator [--port N] [--state FILE]`: runs the emulator until SIGTERM/SIGINT and prints
 // one JSON line with the connection info once it accepts connections (scripts wait for that line).
-import { createServer, type EmulatorOptions } from "./index";
+import { DIALECTS, createServer, isDialect, type EmulatorOptions } from "./index";
+
+/** A bad flag value: exit 1 with a message naming the flag, the rule and the value. */
+function fail(message: string): never {
+  process.stderr.write(`pulumi-intune-emulator: ${message}\n`);
+  process.exit(1);
+}
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`pulumi-intune-emulator: ${message}\n`);
   process.stderr.write(
-    "usage: pulumi-intune-emulator [--port N] [--state FILE] [--ca-dir DIR] [--tenant-id GUID] [--client-id GUID] [--client-secret S] [--throttling]\n",
+    "usage: pulumi-intune-emulator [--port N] [--state FILE] [--ca-dir DIR] [--tenant-id GUID] [--client-id GUID] [--client-secret S] [--throttling]\n" +
+      "                              [--dialect schema|live|sparse] [--chaos RATE --seed N]\n",
   );
   process.exit(message ? 2 : 0);
 }
 
 function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: { -readonly [K in keyof EmulatorOptions]: EmulatorOptions[K] } = {};
+  let chaosRate: number | undefined;
+  let chaosSeed: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -46,6 +55,26 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
       case "--throttling":
         options.throttling = true;
         break;
+      case "--dialect": {
+        const dialect = value();
+        if (!isDialect(dialect)) fail(`--dialect must be one of ${DIALECTS.join(", ")}, got ${JSON.stringify(dialect)}`);
+        options.dialect = dialect;
+        break;
+      }
+      case "--chaos": {
+        const raw = value();
+        const rate = Number(raw);
+        if (raw.trim() === "" || !Number.isFinite(rate) || rate < 0 || rate > 1) fail(`--chaos must be a rate from 0 to 1, got ${JSON.stringify(raw)}`);
+        chaosRate = rate;
+        break;
+      }
+      case "--seed": {
+        const raw = value();
+        const seed = Number(raw);
+        if (raw.trim() === "" || !Number.isSafeInteger(seed)) fail(`--seed must be an integer, got ${JSON.stringify(raw)}`);
+        chaosSeed = seed;
+        break;
+      }
       case "-h":
       case "--help":
         usage();
@@ -54,6 +83,9 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
         usage(`unknown argument ${arg}`);
     }
   }
+  if (chaosSeed !== undefined && chaosRate === undefined) fail("--seed needs --chaos RATE");
+  // Without --seed the draw still repeats from run to run: seed 0.
+  if (chaosRate !== undefined) options.chaos = { rate: chaosRate, seed: chaosSeed ?? 0 };
   return options;
 }
 

@@ -185,11 +185,16 @@ export class GraphErrorFactory {
   }
 
   // ---- throttling and injected faults ----
-  static tooManyRequests(retryAfterInSeconds: number): EmulatorHttpError {
+  /** Without `retryAfterInSeconds` the header is left out, as some Intune endpoints do. */
+  static tooManyRequests(retryAfterInSeconds?: number): EmulatorHttpError {
+    if (retryAfterInSeconds === undefined) return graph(429, "TooManyRequests", "Too many requests.");
     return graph(429, "TooManyRequests", `Too many requests. Retry after ${retryAfterInSeconds} seconds.`, { "retry-after": String(retryAfterInSeconds) });
   }
   static serviceUnavailable(retryAfterInSeconds?: number): EmulatorHttpError {
     return graph(503, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.", retryAfterInSeconds === undefined ? {} : { "retry-after": String(retryAfterInSeconds) });
+  }
+  static badGateway(): EmulatorHttpError {
+    return graph(502, "BadGateway", "The gateway received an invalid response from the upstream service.");
   }
   static gatewayTimeout(): EmulatorHttpError {
     return graph(504, "GatewayTimeout", "The gateway did not receive a timely response from the upstream service.");
@@ -198,7 +203,7 @@ export class GraphErrorFactory {
     return graph(500, "InternalServerError", detail);
   }
   static unknownFault(spec: string): EmulatorHttpError {
-    return graph(400, "BadRequest", `Unknown fault '${spec}'. Known: throttle, unavailable, error, gateway-timeout, notfound, latency, reset-before, reset-after.`);
+    return graph(400, "BadRequest", `Unknown fault '${spec}'. Known: throttle, unavailable, error, bad-gateway, gateway-timeout, notfound, latency, reset-before, reset-after.`);
   }
   static controlBadRequest(detail: string): EmulatorHttpError {
     return graph(400, "BadRequest", detail);

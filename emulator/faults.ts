@@ -3,7 +3,7 @@
 import { GraphErrorFactory } from "./errors";
 
 /** The fault names understood in the header and the control API. */
-export const FAULT_NAMES = ["throttle", "unavailable", "error", "gateway-timeout", "notfound", "latency", "reset-before", "reset-after"] as const;
+export const FAULT_NAMES = ["throttle", "unavailable", "error", "bad-gateway", "gateway-timeout", "notfound", "latency", "reset-before", "reset-after"] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -12,6 +12,8 @@ export interface FaultSpec {
   readonly name: FaultName;
   /** `throttle`/`unavailable`: value of Retry-After. */
   readonly retryAfterInSeconds?: number;
+  /** `throttle`: answer without a Retry-After header (`retryAfter=none`), as some Intune endpoints do. */
+  readonly omitRetryAfter?: boolean;
   /** `latency`: delay before the request is handled. */
   readonly latencyInMs?: number;
 }
@@ -39,6 +41,7 @@ const ALIASES: Record<string, FaultName> = {
   "service-unavailable": "unavailable",
   "internal-error": "error",
   "timeout": "gateway-timeout",
+  "badgateway": "bad-gateway",
 };
 
 /**
@@ -54,17 +57,22 @@ export function parseFaults(text: string): FaultSpec[] {
       const [rawName, ...params] = item.split(";").map((s) => s.trim());
       const name = (ALIASES[rawName.toLowerCase()] ?? rawName.toLowerCase()) as FaultName;
       if (!FAULT_NAMES.includes(name)) throw GraphErrorFactory.unknownFault(item);
-      const spec: { name: FaultName; retryAfterInSeconds?: number; latencyInMs?: number } = { name };
+      const spec: { name: FaultName; retryAfterInSeconds?: number; omitRetryAfter?: boolean; latencyInMs?: number } = { name };
       for (const param of params) {
         const [key, value] = param.split("=").map((s) => s.trim());
+        const k = key.toLowerCase();
+        const isRetryAfter = k === "retryafter" || k === "retry-after" || k === "retryafterinseconds";
+        if (isRetryAfter && name === "throttle" && value?.toLowerCase() === "none") {
+          spec.omitRetryAfter = true;
+          continue;
+        }
         const n = Number(value);
         if (!Number.isFinite(n) || n < 0) throw GraphErrorFactory.unknownFault(item);
-        const k = key.toLowerCase();
-        if (k === "retryafter" || k === "retry-after" || k === "retryafterinseconds") spec.retryAfterInSeconds = n;
+        if (isRetryAfter) spec.retryAfterInSeconds = n;
         else if (k === "ms" || k === "latencyinms") spec.latencyInMs = n;
         else throw GraphErrorFactory.unknownFault(item);
       }
-      if (name === "throttle" && spec.retryAfterInSeconds === undefined) spec.retryAfterInSeconds = 1;
+      if (name === "throttle" && spec.retryAfterInSeconds === undefined && !spec.omitRetryAfter) spec.retryAfterInSeconds = 1;
       if (name === "latency" && spec.latencyInMs === undefined) spec.latencyInMs = 100;
       return spec;
     });

@@ -30,4 +30,6 @@ export { FAULT_NAMES, parseFaults, FaultQueue, type FaultName, type FaultSpec, t
 export { ThrottleWindows, INTUNE_THROTTLE_LIMITS, systemClock, type Clock, type ThrottleLimits, type ThrottleDecision } from "./throttle";
 export { parseFilter, evaluateFilter, type FilterNode } from "./filter";
 export { SchemaIndex, validateEntityBody, validateValue, validateComplex, validateEnum, materialise, type ValidatedEntityBody } from "./validation";
-export { parseEntityUrl, type EmulatorRuntimeConfig, type EmulatorRequest, type EmulatorResponse } from "./routes";
+export { parseEntityUrl, type EmulatorRuntimeConfig, type EmulatorRequest, type EmulatorResponse } from "./routes/index";
+export { DIALECTS, isDialect, schemaDefault, liveDefault, unsetValue, flagsInBitOrder, renderEntity, selectTip, type Dialect } from "./dialects";
+export { CHAOS_MIX, ChaosEngine, chaosDraw, parseChaosSettings, type ChaosKind, type ChaosReport, type ChaosSettings, type ChaosDraw } from "./chaos";

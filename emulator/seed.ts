@@ -2,7 +2,7 @@
 // HTTP but not the schema: values are validated like a Graph request body.
 import { shortTypeName } from "../schema/index";
 import { GraphErrorFactory } from "./errors";
-import { buildAssignment } from "./routes";
+import { buildAssignment } from "./routes/index";
 import type { EmulatorStore, EntityReference, StoredDeviceConfiguration } from "./store";
 import { validateComplex, validateEntityBody } from "./validation";
 

@@ -1,6 +1,11 @@
-// The emulator server: TLS listener, status state machine, and the request pipeline
-// faults -> route -> validation -> auth -> throttling -> handler, shared by top-level requests and
-// `$batch` sub-requests. The `/_emulator/*` control API sits beside it: no auth, not logged, not throttled.
+// The emulator server: TLS listener, status state machine, and the request pipeline. Every Graph and
+// Entra ID request, and every `$batch` sub-request, runs through the same ordered stages:
+//
+//   route → authenticate → validate → faults → throttle → handle → serialize
+//
+// Errors thrown by any stage are rendered by the one error factory (GraphErrorFactory). Authentication
+// comes before validation because Graph answers 401 before 400. The `/_emulator/*` control API sits
+// beside the pipeline: no auth, not logged, not throttled, no faults.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import type * as http from "http";
@@ -10,13 +15,32 @@ import * as path from "path";
 import { loadGraphSchema } from "../schema/index";
 import { type AccessTokenClaims, type AppRegistration, DEFAULT_GRANTED_ROLES, TokenService, requireRole } from "./auth";
 import { type CertificateSet, defaultCertificates, ensureCertificates } from "./certs";
+import { CHAOS_OFF, ChaosEngine, type ChaosReport, type ChaosSettings, parseChaosSettings } from "./chaos";
+import { type Dialect, DIALECTS, isDialect } from "./dialects";
 import { type EmulatorHttpError, GraphErrorFactory, isEmulatorHttpError } from "./errors";
 import { type FaultRule, type FaultRuleInput, type FaultSpec, FaultQueue, parseFaults } from "./faults";
-import { type EmulatorRequest, type EmulatorResponse, type EmulatorRuntimeConfig, type GraphEnvironment, type Route, type RouteContext, buildRoutes, json } from "./routes";
-import { statusRoutes } from "./statusRoutes";
+import {
+  type BatchHost,
+  type ControlTarget,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type EmulatorRuntimeConfig,
+  type GraphEnvironment,
+  type LoggedRequest,
+  type Outcome,
+  type Route,
+  type RouteContext,
+  buildRoutes,
+  handleControl,
+  json,
+  normalizeKeySegments,
+} from "./routes/index";
+import { serialize } from "./serializer";
 import { type EmulatorState, EmulatorStore, type GroupSeed, initialState } from "./store";
 import { type Clock, INTUNE_THROTTLE_LIMITS, type ThrottleLimits, ThrottleWindows, systemClock } from "./throttle";
 import { SchemaIndex } from "./validation";
+
+export { normalizeKeySegments, type LoggedRequest };
 
 /** What a running emulator tells its clients (also the JSON line the bin prints). */
 export interface EmulatorInfo {
@@ -64,6 +88,10 @@ export interface EmulatorOptions {
   readonly maxBodyInBytes?: number;
   /** Most recent requests kept in the log. @default 10000 */
   readonly maxLoggedRequests?: number;
+  /** How GET answers render properties nobody set: `schema`, `live` or `sparse`. @default "schema" */
+  readonly dialect?: Dialect;
+  /** Seeded random faults on Graph requests. @default off (rate 0) */
+  readonly chaos?: Partial<ChaosSettings>;
 }
 
 /** Lifecycle of {@link EmulatorServer}. */
@@ -72,24 +100,6 @@ export enum ServerStatus {
   Starting = "Starting",
   Running = "Running",
   Closing = "Closing",
-}
-
-/** One entry of the request log (`GET /_emulator/requests`). */
-export interface LoggedRequest {
-  readonly method: string;
-  /** Path and query as sent. */
-  readonly path: string;
-  /** 0 when the connection was reset before any answer. */
-  status: number;
-  /** Parsed JSON request body, or null. */
-  readonly body: unknown;
-  /** ISO time the request arrived. */
-  readonly time: string;
-  readonly requestId: string;
-  /** Injected faults, comma-joined. */
-  fault?: string;
-  /** Set for `$batch` sub-requests: the id inside the batch. */
-  readonly batchRequestId?: string;
 }
 
 /** The default tenant and app ids (fixed so configs can be written once). */
@@ -104,11 +114,34 @@ interface PersistedFile {
   state: EmulatorState;
 }
 
-interface Outcome {
-  response: EmulatorResponse;
-  /** Connection fault to apply instead of (before) or after answering. */
+/** What the pipeline stages pass along for one request. */
+interface Exchange {
+  readonly req: EmulatorRequest;
+  /** Set for `$batch` sub-requests: the batch's authorization. */
+  readonly batch?: BatchScope;
+  route?: Route;
+  ctx?: RouteContext;
+  /** Faults to apply (header, queue, chaos). */
+  faults: FaultSpec[];
+  /** Their names for the request log. */
+  faultNames: string[];
+  response?: EmulatorResponse;
   reset?: "before" | "after";
-  faults: readonly FaultSpec[];
+}
+
+interface BatchScope {
+  readonly authorization?: string;
+}
+
+/** The route and context the route stage found (every later stage runs after it). */
+function routed(x: Exchange): { route: Route; ctx: RouteContext } {
+  if (!x.route || !x.ctx) throw GraphErrorFactory.internalError("pipeline stage ran before routing");
+  return { route: x.route, ctx: x.ctx };
+}
+
+function checkDialect(value: unknown): Dialect {
+  if (!isDialect(value)) throw GraphErrorFactory.controlBadRequest(`\`dialect\` must be one of ${DIALECTS.join(", ")}, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,11 +151,6 @@ function readPersisted(file: string): PersistedFile | undefined {
   const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as PersistedFile;
   if (parsed.format !== STATE_FORMAT) throw new Error(`${file} is not an emulator state file (format ${String(parsed.format)})`);
   return parsed;
-}
-
-/** Rewrites OData key segments `collection('id')` / `collection(id)` to `collection/id`. */
-export function normalizeKeySegments(pathname: string): string {
-  return pathname.replace(/\/([A-Za-z$][A-Za-z0-9]*)\('?([^'()/]*)'?\)/g, "/$1/$2");
 }
 
 /**
@@ -146,7 +174,8 @@ export class EmulatorServer {
   private readonly tokens: TokenService;
   private readonly throttle: ThrottleWindows;
   private readonly clock: Clock;
-  private readonly routes: Route[] = [...buildRoutes(), ...statusRoutes];
+  private readonly routes: Route[];
+  private readonly chaos: ChaosEngine;
   private readonly sockets = new Set<net.Socket>();
 
   constructor(private readonly options: EmulatorOptions = {}) {
@@ -166,7 +195,13 @@ export class EmulatorServer {
       pageSize: options.pageSize ?? 25,
       tokenLifetimeInSeconds: options.tokenLifetimeInSeconds ?? 3600,
       grantedRoles: [...(options.grantedRoles ?? DEFAULT_GRANTED_ROLES)],
+      dialect: "schema",
+      chaos: { ...CHAOS_OFF },
     };
+    if (options.dialect !== undefined) this.config.dialect = checkDialect(options.dialect);
+    if (options.chaos !== undefined) this.config.chaos = parseChaosSettings(CHAOS_OFF, options.chaos);
+    this.chaos = new ChaosEngine(() => this.config.chaos);
+    this.routes = buildRoutes(this.batchHost());
     this.throttle = new ThrottleWindows(this.config.throttleLimits, this.clock);
     this.store = new EmulatorStore(this.index, this.clock, persisted?.state ?? { ...initialState(options.groups), ...options.initialState });
     this.store.onChange = () => this.persist();
@@ -263,48 +298,68 @@ export class EmulatorServer {
     this.faults.clear();
   }
 
-  /** Changes run-time settings (same as `PUT /_emulator/config`). */
-  configure(patch: Partial<EmulatorRuntimeConfig>): EmulatorRuntimeConfig {
-    const c = this.config;
+  /**
+   * Changes run-time settings (same as `PUT /_emulator/config`). The whole patch is checked before
+   * anything changes; errors name the setting, the rule and the bad value.
+   */
+  configure(patch: Partial<EmulatorRuntimeConfig> | Record<string, unknown>): EmulatorRuntimeConfig {
+    const next: EmulatorRuntimeConfig = structuredClone(this.config);
+    const bad = (name: string, rule: string, v: unknown) => GraphErrorFactory.controlBadRequest(`\`${name}\` must be ${rule}, got ${JSON.stringify(v)}`);
     const num = (v: unknown, name: string, min: number): number => {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < min) throw GraphErrorFactory.controlBadRequest(`'${name}' must be a number >= ${min}`);
+      if (typeof v !== "number" || !Number.isFinite(v) || v < min) throw bad(name, `a number >= ${min}`, v);
       return v;
     };
     for (const [k, v] of Object.entries(patch)) {
       switch (k) {
         case "throttling":
-          if (typeof v !== "boolean") throw GraphErrorFactory.controlBadRequest("'throttling' must be a boolean");
-          c.throttling = v;
+          if (typeof v !== "boolean") throw bad(k, "a boolean", v);
+          next.throttling = v;
           break;
         case "throttleLimits": {
-          const limits = { ...c.throttleLimits };
-          for (const [lk, lv] of Object.entries((v ?? {}) as unknown as Record<string, unknown>)) {
-            if (!(lk in limits)) throw GraphErrorFactory.controlBadRequest(`unknown throttle limit '${lk}'`);
-            (limits as Record<string, number>)[lk] = num(lv, lk, 1);
+          if (v === null || typeof v !== "object" || Array.isArray(v)) throw bad(k, "an object of limits", v);
+          const limits: Record<string, number> = { ...next.throttleLimits };
+          for (const [lk, lv] of Object.entries(v)) {
+            if (!(lk in limits)) throw GraphErrorFactory.controlBadRequest(`unknown throttle limit '${lk}' (${Object.keys(limits).join(", ")})`);
+            limits[lk] = num(lv, `throttleLimits.${lk}`, 1);
           }
-          c.throttleLimits = limits;
-          this.throttle.limits = limits;
+          next.throttleLimits = { ...next.throttleLimits, ...limits };
           break;
         }
         case "readAfterCreate404Count":
-          c.readAfterCreate404Count = num(v, k, 0);
+          next.readAfterCreate404Count = num(v, k, 0);
           break;
         case "pageSize":
-          c.pageSize = num(v, k, 1);
+          next.pageSize = num(v, k, 1);
           break;
         case "tokenLifetimeInSeconds":
-          c.tokenLifetimeInSeconds = num(v, k, 1);
+          next.tokenLifetimeInSeconds = num(v, k, 1);
           break;
         case "grantedRoles":
-          if (!Array.isArray(v) || v.some((r) => typeof r !== "string")) throw GraphErrorFactory.controlBadRequest("'grantedRoles' must be an array of strings");
-          c.grantedRoles = [...(v as string[])];
+          if (!Array.isArray(v) || v.some((r) => typeof r !== "string")) throw bad(k, "an array of strings", v);
+          next.grantedRoles = [...(v as string[])];
+          break;
+        case "dialect":
+          next.dialect = checkDialect(v);
+          break;
+        case "chaos":
+          next.chaos = parseChaosSettings(next.chaos, v);
           break;
         default:
           throw GraphErrorFactory.controlBadRequest(`unknown setting '${k}'`);
       }
     }
+    const chaosChanged = JSON.stringify(next.chaos) !== JSON.stringify(this.config.chaos);
+    Object.assign(this.config, next);
+    this.throttle.limits = this.config.throttleLimits;
     this.throttle.reset();
-    return structuredClone(c);
+    // A new seed or rate starts its sequence from the first request again.
+    if (chaosChanged) this.chaos.reset();
+    return structuredClone(this.config);
+  }
+
+  /** Counters of the seeded chaos (same as `GET /_emulator/chaos`). */
+  chaosReport(): ChaosReport {
+    return this.chaos.report();
   }
 
   /** Fresh tenant, empty log, no queued faults, throttle windows cleared. */
@@ -313,6 +368,7 @@ export class EmulatorServer {
     this.log = [];
     this.faults.clear();
     this.throttle.reset();
+    this.chaos.reset();
   }
 
   /** A valid bearer token for Graph calls (what the token endpoint would issue now). */
@@ -321,6 +377,170 @@ export class EmulatorServer {
   }
 
   // ---------------------------------------------------------------- pipeline
+
+  /**
+   * The stages, in order. Each reads and extends the exchange; a thrown EmulatorHttpError ends the run and
+   * is rendered by the error factory. A connection reset before the handler ends it without an answer.
+   */
+  private readonly stages: readonly (readonly [string, (x: Exchange) => void | Promise<void>])[] = [
+    ["route", (x) => this.routeStage(x)],
+    ["authenticate", (x) => this.authenticateStage(x)],
+    ["validate", (x) => this.validateStage(x)],
+    ["faults", (x) => this.faultStage(x)],
+    ["throttle", (x) => this.throttleStage(x)],
+    ["handle", (x) => this.handleStage(x)],
+    ["serialize", (x) => this.serializeStage(x)],
+  ];
+
+  /** The stage names in pipeline order (for docs and tests). */
+  get stageNames(): readonly string[] {
+    return this.stages.map(([name]) => name);
+  }
+
+  /** Runs one Graph or Entra ID request (top-level or `$batch` sub-request) through every stage. */
+  private async runPipeline(req: EmulatorRequest, batch: BatchScope | undefined): Promise<Outcome> {
+    const x: Exchange = { req, batch, faults: [], faultNames: [] };
+    try {
+      for (const [, stage] of this.stages) {
+        await stage(x);
+        if (x.reset === "before") return { response: { status: 0, headers: {} }, reset: "before", faults: x.faultNames };
+      }
+    } catch (e) {
+      const err = isEmulatorHttpError(e) ? e : GraphErrorFactory.internalError(`Unexpected emulator error: ${(e as Error).message}`);
+      return { response: this.errorResponse(err, req), faults: x.faultNames };
+    }
+    return { response: x.response!, faults: x.faultNames, reset: x.reset };
+  }
+
+  /** route: finds the route and its parameters; unknown paths and methods are a 400 here. */
+  private routeStage(x: Exchange): void {
+    const { req } = x;
+    const segments = req.path.split("/");
+    const first = segments[1] ?? "";
+    const versioned = /^v\d|^beta$/i.test(first);
+    const version = versioned ? first : "";
+    if (versioned && version !== "beta" && version !== "v1.0") throw GraphErrorFactory.unsupportedVersion(version);
+    const rest = versioned ? "/" + segments.slice(2).join("/") : req.path;
+    let methodMismatch = false;
+    for (const route of this.routes) {
+      if (versioned ? !route.versions.includes(version) : route.versions.length > 0) continue;
+      const m = route.pattern.exec(rest);
+      if (!m) continue;
+      if (route.method !== req.method) {
+        methodMismatch = true;
+        continue;
+      }
+      if (route.family === "batch" && x.batch) throw GraphErrorFactory.batchInvalid("a batch cannot contain a $batch request");
+      x.route = route;
+      x.ctx = { req, params: m.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))) as string[], version, env: this.env() };
+      return;
+    }
+    if (methodMismatch) throw GraphErrorFactory.methodNotAllowed(req.method, req.path);
+    const last = rest.split("/").filter(Boolean).pop() ?? first;
+    throw GraphErrorFactory.segmentNotFound(decodeURIComponent(last || "/"));
+  }
+
+  /** authenticate: bearer token (401) and application permission (403), before any body is looked at. */
+  private authenticateStage(x: Exchange): void {
+    const { route, ctx } = routed(x);
+    if (!route.permission && !route.authenticate) return;
+    ctx.claims = this.verifyBearer(x.batch?.authorization ?? x.req.headers.authorization);
+    if (route.permission) {
+      const denied = requireRole(ctx.claims.roles, route.permission);
+      if (denied) throw denied;
+    }
+  }
+
+  /** validate: the body could be read, then the route's own query and body checks (400). */
+  private validateStage(x: Exchange): void {
+    const { route, ctx } = routed(x);
+    if (x.req.bodyError) throw x.req.bodyError;
+    route.validate?.(ctx);
+  }
+
+  /** faults: the `x-emulator-fault` header, queued faults and seeded chaos, in that order. */
+  private async faultStage(x: Exchange): Promise<void> {
+    const { route } = routed(x);
+    const header = x.req.headers["x-emulator-fault"];
+    const faults: FaultSpec[] = [...(header ? parseFaults(header) : []), ...(this.faults.take(x.req.method, x.req.pathAndQuery) ?? [])];
+    x.faultNames.push(...faults.map((f) => f.name));
+    if (route.family !== "identity" || this.config.chaos.identity) {
+      const draw = this.chaos.next(x.req.method, x.req.path);
+      if (draw) {
+        faults.push(draw.fault);
+        x.faultNames.push(`chaos:${draw.kind}`);
+      }
+    }
+    x.faults = faults;
+    for (const f of faults) if (f.name === "latency") await sleep(f.latencyInMs ?? 0);
+    if (faults.some((f) => f.name === "reset-before")) {
+      x.reset = "before";
+      return;
+    }
+    for (const f of faults) {
+      if (f.name === "throttle") throw GraphErrorFactory.tooManyRequests(f.omitRetryAfter ? undefined : (f.retryAfterInSeconds ?? 1));
+      if (f.name === "unavailable") throw GraphErrorFactory.serviceUnavailable(f.retryAfterInSeconds);
+      if (f.name === "error") throw GraphErrorFactory.internalError();
+      if (f.name === "bad-gateway") throw GraphErrorFactory.badGateway();
+      if (f.name === "gateway-timeout") throw GraphErrorFactory.gatewayTimeout();
+      if (f.name === "notfound") throw GraphErrorFactory.resourceNotFound(x.req.path);
+    }
+  }
+
+  /** throttle: Intune's sliding windows per app and tenant (only when switched on). */
+  private throttleStage(x: Exchange): void {
+    const { route, ctx } = routed(x);
+    if (!this.config.throttling || !route.permission || !ctx.claims) return;
+    const decision = this.throttle.admit(ctx.claims.appid, ctx.claims.tid, route.write);
+    if (!decision.admitted) throw GraphErrorFactory.tooManyRequests(decision.retryAfterInSeconds);
+  }
+
+  /** handle: the route's business logic against the store. */
+  private async handleStage(x: Exchange): Promise<void> {
+    const { route, ctx } = routed(x);
+    x.response = await route.handle(ctx);
+    if (x.faults.some((f) => f.name === "reset-after") || x.response.dropConnection === true) x.reset = "after";
+  }
+
+  /** serialize: entities rendered in the tenant's dialect, with annotations and paging. */
+  private serializeStage(x: Exchange): void {
+    const { ctx } = routed(x);
+    x.response = serialize(ctx.env, x.req, ctx.version, x.response!);
+  }
+
+  private verifyBearer(authorization: string | undefined): AccessTokenClaims {
+    const m = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+    if (!m || !m[1].trim()) throw GraphErrorFactory.tokenMissing();
+    const endpoint = this.currentInfo!.graphEndpoint;
+    return this.tokens.verify(m[1].trim(), [endpoint, endpoint.replace("127.0.0.1", "localhost"), "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]);
+  }
+
+  private batchHost(): BatchHost {
+    return {
+      record: (sub, batchRequestId) => this.record(sub, batchRequestId),
+      run: (sub, authorization) => this.runPipeline(sub, { authorization }),
+      errorResponse: (err, req) => this.errorResponse(err, req),
+    };
+  }
+
+  private controlTarget(): ControlTarget {
+    return {
+      store: this.store,
+      config: this.config,
+      connectionInfo: () => this.currentInfo,
+      requests: () => this.requests(),
+      clearRequests: () => this.clearRequests(),
+      listFaults: () => this.faults.list(),
+      injectFault: (input) => this.injectFault(input),
+      clearFaults: () => this.clearFaults(),
+      configure: (patch) => this.configure(patch),
+      chaosReport: () => this.chaosReport(),
+      reset: () => this.reset(),
+      errorResponse: (err, req) => this.errorResponse(err, req),
+    };
+  }
+
+  // ---------------------------------------------------------------- wire
 
   private persist(): void {
     const file = this.options.statePath;
@@ -347,10 +567,10 @@ export class EmulatorServer {
     };
   }
 
+  /** The one way a wire error becomes a response. */
   private errorResponse(err: EmulatorHttpError, req: EmulatorRequest): EmulatorResponse {
-    const contentType = err.format === "aad" ? "application/json; charset=utf-8" : undefined;
     const res = json(err.statusCode, err.toBody(req.requestId, req.clientRequestId, new Date(this.clock.now())), { ...err.headers });
-    if (contentType) res.headers["content-type"] = contentType;
+    if (err.format === "aad") res.headers["content-type"] = "application/json; charset=utf-8";
     return res;
   }
 
@@ -361,7 +581,7 @@ export class EmulatorServer {
     const clientRequestId = headers["client-request-id"] ?? requestId;
     const rawUrl = req.url ?? "/";
     const url = new URL(rawUrl, "https://127.0.0.1");
-    const maxBody = this.options.maxBodyInBytes ?? 4 * 1024 * 1024;
+    const maxBodyInBytes = this.options.maxBodyInBytes ?? 4 * 1024 * 1024;
     let bodyText = "";
     let tooLarge = false;
     try {
@@ -369,7 +589,7 @@ export class EmulatorServer {
       let size = 0;
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > maxBody) tooLarge = true;
+        if (size > maxBodyInBytes) tooLarge = true;
         else chunks.push(chunk as Buffer);
       }
       bodyText = Buffer.concat(chunks).toString("utf8");
@@ -380,27 +600,27 @@ export class EmulatorServer {
     const request: EmulatorRequest = { ...base, path: normalizeKeySegments(url.pathname), body: undefined };
 
     if (url.pathname === "/_emulator" || url.pathname.startsWith("/_emulator/")) {
-      const response = this.control(request);
-      this.write(res, request, response);
+      this.write(res, request, handleControl(this.controlTarget(), request));
       return;
     }
 
-    let parsedBody: unknown;
-    let parseError: EmulatorHttpError | undefined;
+    // A body that cannot be read is answered in the validate stage, so a bad token still gets its 401 first.
+    let body: unknown;
+    let bodyError: EmulatorHttpError | undefined;
     const isForm = (headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
-    if (tooLarge) parseError = GraphErrorFactory.payloadTooLarge(maxBody);
+    if (tooLarge) bodyError = GraphErrorFactory.payloadTooLarge(maxBodyInBytes);
     else if (bodyText.trim() && !isForm) {
       try {
-        parsedBody = JSON.parse(bodyText);
+        body = JSON.parse(bodyText);
       } catch (e) {
-        parseError = GraphErrorFactory.invalidJson((e as Error).message);
+        bodyError = GraphErrorFactory.invalidJson((e as Error).message);
       }
     }
-    const full: EmulatorRequest = { ...request, body: parsedBody };
+    const full: EmulatorRequest = { ...request, body, ...(bodyError ? { bodyError } : {}) };
     const entry = this.record(full);
-    const outcome = parseError ? { response: this.errorResponse(parseError, full), faults: [] } : await this.dispatch(full, undefined);
+    const outcome = await this.runPipeline(full, undefined);
     entry.status = outcome.reset === "before" ? 0 : outcome.response.status;
-    if (outcome.faults.length) entry.fault = outcome.faults.map((f) => f.name).join(",");
+    if (outcome.faults.length) entry.fault = outcome.faults.join(",");
     if (outcome.reset) {
       // Models a connection lost in flight: before (nothing committed) or after the commit.
       req.socket.destroy();
@@ -433,201 +653,6 @@ export class EmulatorServer {
     headers["content-length"] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
     res.writeHead(response.status, headers);
     res.end(payload);
-  }
-
-  /** Runs one Graph or Entra ID request through faults, routing, validation, auth, throttling and the handler. */
-  private async dispatch(req: EmulatorRequest, batch: { authorization?: string } | undefined): Promise<Outcome> {
-    let faults: FaultSpec[] = [];
-    try {
-      const header = req.headers["x-emulator-fault"];
-      faults = [...(header ? parseFaults(header) : []), ...(this.faults.take(req.method, req.pathAndQuery) ?? [])];
-    } catch (e) {
-      if (isEmulatorHttpError(e)) return { response: this.errorResponse(e, req), faults: [] };
-      throw e;
-    }
-    try {
-      for (const f of faults) if (f.name === "latency") await sleep(f.latencyInMs ?? 0);
-      if (faults.some((f) => f.name === "reset-before")) return { response: { status: 0, headers: {} }, reset: "before", faults };
-      for (const f of faults) {
-        if (f.name === "throttle") throw GraphErrorFactory.tooManyRequests(f.retryAfterInSeconds ?? 1);
-        if (f.name === "unavailable") throw GraphErrorFactory.serviceUnavailable(f.retryAfterInSeconds);
-        if (f.name === "error") throw GraphErrorFactory.internalError();
-        if (f.name === "gateway-timeout") throw GraphErrorFactory.gatewayTimeout();
-        if (f.name === "notfound") throw GraphErrorFactory.resourceNotFound(req.path);
-      }
-      const response = await this.route(req, batch);
-      const drop = faults.some((f) => f.name === "reset-after") || response.dropConnection === true;
-      return { response, faults, reset: drop ? "after" : undefined };
-    } catch (e) {
-      const err = isEmulatorHttpError(e) ? e : GraphErrorFactory.internalError(`Unexpected emulator error: ${(e as Error).message}`);
-      return { response: this.errorResponse(err, req), faults };
-    }
-  }
-
-  private async route(req: EmulatorRequest, batch: { authorization?: string } | undefined): Promise<EmulatorResponse> {
-    const segments = req.path.split("/");
-    const first = segments[1] ?? "";
-    const versioned = /^v\d|^beta$/i.test(first);
-    const version = versioned ? first : "";
-    if (versioned && version !== "beta" && version !== "v1.0") throw GraphErrorFactory.unsupportedVersion(version);
-    const rest = versioned ? "/" + segments.slice(2).join("/") : req.path;
-    if (versioned && rest === "/$batch") {
-      if (batch) throw GraphErrorFactory.batchInvalid("a batch cannot contain a $batch request");
-      return this.batch(req, version);
-    }
-    let methodMismatch = false;
-    for (const route of this.routes) {
-      if (versioned ? !route.versions.includes(version) : route.versions.length > 0) continue;
-      const m = route.pattern.exec(rest);
-      if (!m) continue;
-      if (route.method !== req.method) {
-        methodMismatch = true;
-        continue;
-      }
-      const ctx: RouteContext = { req, params: m.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p))) as string[], version, env: this.env() };
-      route.validate?.(ctx);
-      if (route.permission) {
-        ctx.claims = this.authenticate(batch?.authorization ?? req.headers.authorization);
-        const denied = requireRole(ctx.claims.roles, route.permission);
-        if (denied) throw denied;
-        if (this.config.throttling) {
-          const decision = this.throttle.admit(ctx.claims.appid, ctx.claims.tid, route.write);
-          if (!decision.admitted) throw GraphErrorFactory.tooManyRequests(decision.retryAfterInSeconds);
-        }
-      }
-      return await route.handle(ctx);
-    }
-    if (methodMismatch) throw GraphErrorFactory.methodNotAllowed(req.method, req.path);
-    const last = rest.split("/").filter(Boolean).pop() ?? first;
-    throw GraphErrorFactory.segmentNotFound(decodeURIComponent(last || "/"));
-  }
-
-  private authenticate(authorization: string | undefined): AccessTokenClaims {
-    const m = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
-    if (!m || !m[1].trim()) throw GraphErrorFactory.tokenMissing();
-    const endpoint = this.currentInfo!.graphEndpoint;
-    return this.tokens.verify(m[1].trim(), [endpoint, endpoint.replace("127.0.0.1", "localhost"), "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]);
-  }
-
-  /** `POST /$batch`: up to 20 sub-requests through the same pipeline, `dependsOn` honoured. */
-  private async batch(req: EmulatorRequest, version: string): Promise<EmulatorResponse> {
-    if (req.method !== "POST") throw GraphErrorFactory.methodNotAllowed(req.method, req.path);
-    // The batch itself needs a valid token, like any Graph call.
-    this.authenticate(req.headers.authorization);
-    const body = req.body as { requests?: unknown } | undefined;
-    if (!body || typeof body !== "object" || !Array.isArray(body.requests)) throw GraphErrorFactory.batchInvalid("the body must be {\"requests\": [...]}");
-    const items = body.requests as Record<string, unknown>[];
-    if (items.length === 0) throw GraphErrorFactory.batchInvalid("the batch contains no requests");
-    if (items.length > 20) throw GraphErrorFactory.batchTooLarge(items.length);
-    const ids = new Set<string>();
-    for (const item of items) {
-      if (!item || typeof item !== "object") throw GraphErrorFactory.batchInvalid("each request must be an object");
-      if (typeof item.id !== "string" || !item.id) throw GraphErrorFactory.batchInvalid("each request needs a string 'id'");
-      if (ids.has(item.id)) throw GraphErrorFactory.batchInvalid(`the request id '${item.id}' is used more than once`);
-      if (typeof item.method !== "string" || typeof item.url !== "string") throw GraphErrorFactory.batchInvalid(`request '${item.id}' needs 'method' and 'url'`);
-      const deps = item.dependsOn;
-      if (deps !== undefined && (!Array.isArray(deps) || deps.some((d) => typeof d !== "string" || !ids.has(d)))) {
-        throw GraphErrorFactory.batchInvalid(`request '${item.id}' depends on an unknown or later request`);
-      }
-      ids.add(item.id);
-    }
-    const statusById = new Map<string, number>();
-    const responses: Record<string, unknown>[] = [];
-    let resetAfter = false;
-    for (const item of items) {
-      const id = item.id as string;
-      const subHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries((item.headers ?? {}) as Record<string, unknown>)) subHeaders[k.toLowerCase()] = String(v);
-      let url = item.url as string;
-      if (!url.startsWith("/")) url = `/${url}`;
-      if (!/^\/(beta|v1\.0)\//.test(url)) url = `/${version}${url}`;
-      const parsed = new URL(url, "https://127.0.0.1");
-      const sub: EmulatorRequest = {
-        method: (item.method as string).toUpperCase(),
-        path: normalizeKeySegments(parsed.pathname),
-        query: parsed.searchParams,
-        pathAndQuery: url,
-        headers: subHeaders,
-        bodyText: item.body === undefined ? "" : typeof item.body === "string" ? item.body : JSON.stringify(item.body),
-        body: item.body,
-        requestId: crypto.randomUUID(),
-        clientRequestId: subHeaders["client-request-id"] ?? req.clientRequestId,
-      };
-      const entry = this.record(sub, id);
-      const failed = ((item.dependsOn ?? []) as string[]).find((d) => (statusById.get(d) ?? 0) >= 400);
-      let outcome: Outcome;
-      if (failed !== undefined) {
-        outcome = { response: this.errorResponse(GraphErrorFactory.failedDependency(failed), sub), faults: [] };
-      } else {
-        outcome = await this.dispatch(sub, { authorization: req.headers.authorization });
-      }
-      if (outcome.reset) resetAfter = true;
-      // A sub-request "reset before" never ran; inside a batch that surfaces as a 503 for it.
-      const response = outcome.reset === "before" ? this.errorResponse(GraphErrorFactory.serviceUnavailable(), sub) : outcome.response;
-      entry.status = response.status;
-      if (outcome.faults.length) entry.fault = outcome.faults.map((f) => f.name).join(",");
-      statusById.set(id, response.status);
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(response.headers)) headers[k === "content-type" ? "Content-Type" : k === "retry-after" ? "Retry-After" : k] = v;
-      const out: Record<string, unknown> = { id, status: response.status, headers };
-      if (response.body !== undefined) out.body = response.body;
-      else if (response.text !== undefined) out.body = response.text;
-      responses.push(out);
-    }
-    const result = json(200, { responses });
-    if (resetAfter) result.dropConnection = true;
-    return result;
-  }
-
-  // ---------------------------------------------------------------- control API
-
-  private control(req: EmulatorRequest): EmulatorResponse {
-    try {
-      let body: unknown;
-      if (req.bodyText.trim()) {
-        try {
-          body = JSON.parse(req.bodyText);
-        } catch (e) {
-          throw GraphErrorFactory.invalidJson((e as Error).message);
-        }
-      }
-      const key = `${req.method} ${req.path.replace(/\/$/, "")}`;
-      switch (key) {
-        case "GET /_emulator/info":
-          return json(200, this.currentInfo);
-        case "GET /_emulator/requests":
-          return json(200, this.requests());
-        case "DELETE /_emulator/requests":
-          this.clearRequests();
-          return { status: 204, headers: {} };
-        case "GET /_emulator/faults":
-          return json(200, this.faults.list());
-        case "POST /_emulator/faults":
-          return json(201, this.injectFault(body as FaultRuleInput));
-        case "DELETE /_emulator/faults":
-          this.clearFaults();
-          return { status: 204, headers: {} };
-        case "GET /_emulator/config":
-          return json(200, this.config);
-        case "PUT /_emulator/config":
-        case "PATCH /_emulator/config":
-          if (!body || typeof body !== "object") throw GraphErrorFactory.controlBadRequest("the body must be a JSON object");
-          return json(200, this.configure(body as Partial<EmulatorRuntimeConfig>));
-        case "GET /_emulator/state":
-          return json(200, this.store.dump());
-        case "PUT /_emulator/state":
-          if (!body || typeof body !== "object") throw GraphErrorFactory.controlBadRequest("the body must be a JSON object");
-          this.store.load(body as Partial<EmulatorState>);
-          return { status: 204, headers: {} };
-        case "POST /_emulator/reset":
-          this.reset();
-          return { status: 204, headers: {} };
-      }
-      return this.errorResponse(GraphErrorFactory.resourceNotFound(`control endpoint '${req.method} ${req.path}'`), req);
-    } catch (e) {
-      const err = isEmulatorHttpError(e) ? e : GraphErrorFactory.controlBadRequest((e as Error).message);
-      return this.errorResponse(err, req);
-    }
   }
 }
 

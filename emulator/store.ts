@@ -1,8 +1,10 @@
 // The emulator's tenant: device configurations (with their links and assignments), role scope tags,
-// derived credentials and directory groups. Values are kept exactly as GET returns them, so reads are
-// plain copies; all writes go through here so version/lastModifiedDateTime bookkeeping lives in one place.
+// derived credentials and directory groups. Entities keep only what clients set plus the members the
+// server owns (id, timestamps, version, supportsScopeTags, the default roleScopeTagIds); how unset
+// properties look on the wire is the serializer's business (see dialects.ts). All writes go through
+// here so version/lastModifiedDateTime bookkeeping lives in one place.
 import * as crypto from "crypto";
-import { type SchemaIndex, materialise } from "./validation";
+import type { SchemaIndex } from "./validation";
 import { type Clock, systemClock } from "./throttle";
 
 /** Where a single-valued navigation points: a collection under deviceManagement and an id. */
@@ -13,7 +15,7 @@ export interface EntityReference {
 
 /** A device configuration with what hangs off it. */
 export interface StoredDeviceConfiguration {
-  /** Every structural member plus `@odata.type`, as GET returns it (without `@odata.context`). */
+  /** `@odata.type`, the members clients set and the server-owned ones; unset members are absent. */
   entity: Record<string, unknown>;
   /** Bound navigations (`identityCertificate`, `smimeSigningCertificate`, …) by name. */
   references: Record<string, EntityReference>;
@@ -199,8 +201,8 @@ export class EmulatorStore {
   }
 
   /**
-   * Creates a profile of `typeName` (short name) from validated values: fills server-owned members and
-   * the server default of everything unset.
+   * Creates a profile of `typeName` (short name) from validated values plus the server-owned members.
+   * Unset properties stay absent; the serializer renders them per dialect.
    */
   addDeviceConfiguration(
     typeName: string,
@@ -210,17 +212,16 @@ export class EmulatorStore {
   ): StoredDeviceConfiguration {
     const now = this.nowIso();
     const id = crypto.randomUUID();
-    const entity = {
+    const entity: Record<string, unknown> = {
       "@odata.type": `#microsoft.graph.${typeName}`,
-      ...materialise(this.index, typeName, {
-        roleScopeTagIds: ["0"],
-        ...values,
-        id,
-        createdDateTime: now,
-        lastModifiedDateTime: now,
-        version: 1,
-        supportsScopeTags: true,
-      }),
+      // Intune puts a profile without scope tags under the Default tag.
+      roleScopeTagIds: ["0"],
+      ...clone(values),
+      id,
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+      version: 1,
+      supportsScopeTags: true,
     };
     const stored: StoredDeviceConfiguration = { entity, references: { ...references }, assignments: [] };
     this.deviceConfigurations.set(key(id), stored);
@@ -300,7 +301,7 @@ export class EmulatorStore {
 
   addRoleScopeTag(values: Record<string, unknown>): Record<string, unknown> {
     const id = String(this.nextRoleScopeTagId++);
-    const tag = materialise(this.index, "roleScopeTag", { ...values, id, isBuiltIn: false });
+    const tag: Record<string, unknown> = { ...clone(values), id, isBuiltIn: false };
     this.roleScopeTags.set(id, tag);
     this.changed();
     return clone(tag);
@@ -333,10 +334,7 @@ export class EmulatorStore {
 
   addDerivedCredential(values: Record<string, unknown>): Record<string, unknown> {
     const id = crypto.randomUUID();
-    const entity = {
-      "@odata.type": "#microsoft.graph.deviceManagementDerivedCredentialSettings",
-      ...materialise(this.index, "deviceManagementDerivedCredentialSettings", { ...values, id }),
-    };
+    const entity: Record<string, unknown> = { "@odata.type": "#microsoft.graph.deviceManagementDerivedCredentialSettings", ...clone(values), id };
     this.derivedCredentials.set(key(id), entity);
     this.changed();
     return clone(entity);

@@ -1,7 +1,7 @@
 // Strict request-body validation against the Graph beta schema extract. The real service rejects
 // unknown members, wrong JSON types, unknown enum members and nulls for non-nullable members with a
 // 400; clients that pass here are shaped like the ones that pass against Intune.
-import { serverDefault } from "../schema/defaults";
+import { schemaDefault } from "./dialects";
 import {
   type GraphSchema,
   type SchemaEnum,
@@ -263,7 +263,7 @@ export function validateComplex(index: SchemaIndex, declared: string, value: unk
     out[key] = validateValue(index, prop, member, `${path}/${key}`);
   }
   for (const prop of props.values()) {
-    if (!(prop.name in out)) out[prop.name] = serverDefault(index.schema, prop);
+    if (!(prop.name in out)) out[prop.name] = schemaDefault(index.schema, prop);
   }
   return out;
 }
@@ -272,7 +272,7 @@ export function validateComplex(index: SchemaIndex, declared: string, value: unk
 export function materialise(index: SchemaIndex, typeName: string, values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const prop of index.properties(typeName)) {
-    out[prop.name] = prop.name in values ? values[prop.name] : serverDefault(index.schema, prop);
+    out[prop.name] = prop.name in values ? values[prop.name] : schemaDefault(index.schema, prop);
   }
   return out;
 }

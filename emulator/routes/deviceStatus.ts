@@ -6,11 +6,11 @@
 //   GET /deviceManagement/deviceConfigurations/{id}/userStatuses          Collection(deviceConfigurationUserStatus)
 // Collections take $filter, $orderby, $top, $skip/$skiptoken, $select and $count and page with
 // @odata.nextLink like the other collections; the overviews take $select.
-import { type DerivedDeviceStatus, DeviceStatusDerivation } from "./deviceStatus";
-import { GraphErrorFactory } from "./errors";
-import { type FilterNode, evaluateFilter, filterProperties, parseFilter } from "./filter";
-import { type Route, type RouteContext, json } from "./routes";
-import type { StoredDeviceConfiguration } from "./store";
+import { type DerivedDeviceStatus, DeviceStatusDerivation } from "../deviceStatus";
+import { GraphErrorFactory } from "../errors";
+import { type FilterNode, evaluateFilter, filterProperties, parseFilter } from "../filter";
+import { type Route, type RouteContext, json } from "./types";
+import type { StoredDeviceConfiguration } from "../store";
 
 const READ = ["DeviceManagementConfiguration.Read.All", "DeviceManagementConfiguration.ReadWrite.All"];
 const PROFILE = "^/deviceManagement/deviceConfigurations/([^/]+)";
@@ -205,7 +205,12 @@ function listAnswer(ctx: RouteContext, nav: string, items: Record<string, unknow
 }
 
 /** The status routes, in the route table's shape (registered after the main table). */
-export const statusRoutes: readonly Route[] = [
+/** The rollout status routes (family `deviceStatus`). */
+export function deviceStatusRoutes(): Route[] {
+  return statusRoutes.map((r) => ({ ...r, family: "deviceStatus" as const }));
+}
+
+const statusRoutes: readonly Omit<Route, "family">[] = [
   {
     name: "deviceConfigurations.deviceStatusOverview.get",
     method: "GET",
