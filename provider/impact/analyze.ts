@@ -1,6 +1,6 @@
 // Impact analysis at preview. Runs only when something relevant changes (a create, changed settings,
 // changed targets), so a preview with no such change makes no Graph calls for it. Never writes.
-import { type EmailPlatform, emailPlatforms, platformForOdataType } from "../email";
+import { emailPlatforms, platformForOdataType } from "../email";
 import { engineLog } from "../engineLog";
 import { currentRun, graph } from "../runtime";
 import { isUnknown } from "../validation";
