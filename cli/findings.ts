@@ -90,6 +90,8 @@ function sentence(a: Acc): Finding["sentence"] {
         return `users in ${aud} will be asked to approve the reconfiguration of their e-mail account for ${profileWord(n)} ${byDetail(a.profiles, names)}`;
       case "certificateChainGap":
         return `certificate authentication of ${profileWord(n)} ${names(sorted)} needs the ${f.role === "trustedRoot" ? "trusted root certificate profile" : "certificate profile"} "${f.certificateProfile}" assigned to ${aud} too, but it is not: mail will not connect there`;
+      case "excludedWhileIncluded":
+        return `${profileWord(n)} ${names(sorted)} both include${n === 1 ? "s" : ""} and exclude${n === 1 ? "s" : ""} ${aud}: the exclusion wins, so no one there gets ${n === 1 ? "it" : "them"}`;
       case "deviceGroupTarget":
         return `${profileWord(n)} ${names(sorted)} target${n === 1 ? "s" : ""} device group ${aud}: e-mail profiles apply only to devices with a primary user there (user groups are the usual target)`;
     }
@@ -151,6 +153,9 @@ export function findings(report: ReviewReport): Finding[] {
           break;
         case "deviceGroupTarget":
           for (const au of audiences(f.groups)) add("", f.kind, "delivery", au, f, r, [[f.profile, ""]]);
+          break;
+        case "excludedWhileIncluded":
+          for (const au of audiences(f.groups)) add("", f.kind, "removal", au, f, r, [[f.profile, ""]]);
           break;
       }
     }

@@ -17,6 +17,8 @@ interface Values {
   certificateAssignment?: string[];
   /** Platform of the Windows profile (change it to see a replacement). */
   windowsPlatform?: "windows10" | "windowsPhone81";
+  /** Profiles to leave out of the program (to see what deleting one does); their assignments go too. */
+  omit?: string[];
 }
 
 const values: Values = JSON.parse(fs.readFileSync(path.join(__dirname, "values.json"), "utf8"));
@@ -34,7 +36,8 @@ const iosMail = new EmailProfile("ios-mail", {
   ...(values.iosCertificateId ? { identityCertificateId: values.iosCertificateId } : {}),
 });
 
-const windowsMail = new EmailProfile("windows-mail", {
+const omitted = new Set(values.omit ?? []);
+const windowsMail = omitted.has("windows-mail") ? undefined : new EmailProfile("windows-mail", {
   displayName: "Windows 10: Exchange",
   // values.json may switch it to "windowsPhone81" (same settings); the cast keeps the settings type.
   platform: (values.windowsPlatform ?? "windows10") as "windows10",
@@ -54,7 +57,7 @@ const knoxB = new EmailProfile("knox-b", {
   settings: { hostName: "mail.contoso.com", accountName: "Legacy mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
 });
 
-const profiles: Record<string, EmailProfile> = { "ios-mail": iosMail, "windows-mail": windowsMail, "knox-a": knoxA, "knox-b": knoxB };
+const profiles: Record<string, EmailProfile | undefined> = { "ios-mail": iosMail, "windows-mail": windowsMail, "knox-a": knoxA, "knox-b": knoxB };
 
 function targets(roles: string[]): ProfileAssignmentTarget[] {
   return roles.map((r) =>
@@ -65,6 +68,7 @@ function targets(roles: string[]): ProfileAssignmentTarget[] {
 for (const [name, roles] of Object.entries(values.assignments ?? {})) {
   // "<profile>" or "<profile>#<n>" (a second assignment resource on the same profile)
   const profile = profiles[name.split("#")[0]];
+  if (!profile) continue;
   new ProfileAssignment(`${name.replace("#", "-")}-assignment`, { profileId: profile.id, targets: targets(roles) });
 }
 
@@ -73,4 +77,4 @@ if (values.iosCertificateId && values.certificateAssignment) {
 }
 
 export const iosMailId = iosMail.id;
-export const windowsMailId = windowsMail.id;
+export const windowsMailId = windowsMail?.id;

@@ -224,3 +224,15 @@ export async function safely(urn: string | undefined, run: () => Promise<unknown
     await engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn);
   }
 }
+
+/** An assignment that includes and excludes the same group: Intune applies the exclusion. */
+export async function includeExcludeImpact(urn: string | undefined, ref: { profileUrn?: string; profileId?: string }, targets: TargetFacts[]): Promise<ImpactFact[]> {
+  const excluded = new Set(targets.filter((t) => t.kind === "exclusionGroup" && known(t.groupId)).map((t) => t.groupId!.toLowerCase()));
+  const both = groupIds(targets).filter((g) => excluded.has(g));
+  if (both.length === 0) return [];
+  const profile = await profileFacts(ref);
+  const groups = [...(await lookupGroups(both)).values()];
+  const facts: ImpactFact[] = [{ kind: "excludedWhileIncluded", profile: profile?.displayName ?? ref.profileId ?? "?", groups }];
+  await emit(facts, urn);
+  return facts;
+}

@@ -21,7 +21,8 @@ export type ImpactFact =
   | { kind: "duplicateConflict"; profile: string; otherProfile: string; platform: string; key: string; groups: GroupInfo[] }
   | { kind: "accountRemoval"; profile: string; groups: GroupInfo[]; allUsers?: boolean; allDevices?: boolean }
   | { kind: "certificateChainGap"; profile: string; certificateProfile: string; role: "identityCertificate" | "trustedRoot"; missingGroups: GroupInfo[] }
-  | { kind: "deviceGroupTarget"; profile: string; groups: GroupInfo[] };
+  | { kind: "deviceGroupTarget"; profile: string; groups: GroupInfo[] }
+  | { kind: "excludedWhileIncluded"; profile: string; groups: GroupInfo[] };
 
 /** Marker before the JSON copy of a fact in a warning message. */
 export const IMPACT_MARKER = "[pulumi-intune impact]";
@@ -65,6 +66,8 @@ export function describeFact(f: ImpactFact): string {
       return `the e-mail account of profile "${f.profile}" will be removed from the devices of ${who(f.groups, f)}`;
     case "certificateChainGap":
       return `certificate authentication of profile "${f.profile}" needs its ${f.role === "trustedRoot" ? "trusted root certificate profile" : "certificate profile"} "${f.certificateProfile}" assigned to the same groups, but it is not assigned to ${who(f.missingGroups)}: mail will not connect there`;
+    case "excludedWhileIncluded":
+      return `profile "${f.profile}" both includes and excludes ${who(f.groups)}: in Intune the exclusion wins, so no one in ${f.groups.length === 1 ? "that group" : "those groups"} gets the profile`;
     case "deviceGroupTarget":
       return `profile "${f.profile}" targets device group(s) ${who(f.groups)}: e-mail profiles apply only to devices with a primary user there (user groups are the usual target)`;
   }

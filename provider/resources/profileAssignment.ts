@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
 import { isGraphRequestError } from "../errors";
-import { assignmentImpact, registerAssignment, safely } from "../impact/analyze";
+import { assignmentImpact, includeExcludeImpact, registerAssignment, safely } from "../impact/analyze";
 import { graph } from "../runtime";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "./paths";
@@ -193,6 +193,7 @@ export const profileAssignmentHandler: ResourceHandler = {
     // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
     const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
     if (isCreate) await safely(urn, () => assignmentImpact(urn, ref, inputs.targets as AssignmentTarget[], []));
+    await safely(urn, () => includeExcludeImpact(urn, ref, inputs.targets as AssignmentTarget[]));
     return { inputs };
   },
 

@@ -3,17 +3,19 @@
 // removals; preview never writes; assignments made elsewhere survive.
 import * as assert from "assert";
 import { SEEDED_GROUPS } from "../../emulator";
-import { parseFacts, type ImpactFact } from "../../provider/impact/facts";
+import { factsFromDigest } from "../../cli/previewJson";
+import type { ImpactFact } from "../../provider/impact/facts";
 import type { EmulatorClient, EmulatorInfo } from "../support/emulatorClient";
 import { changingSteps, type PulumiProject, type PreviewDigest, useEmulatorStack } from "./harness";
 
 const group = (name: string) => Object.values(SEEDED_GROUPS).find((g) => g.displayName === name)!.id;
 const groups = { sales: group("Sales Users"), field: group("Field Engineers"), kiosk: group("Kiosk Devices"), allStaff: group("All Staff") };
 
+/** The facts of a preview as the review reads them (the stack record's machine channel). */
 function facts(p: PreviewDigest, resourceName?: string): ImpactFact[] {
-  return (p.diagnostics ?? [])
-    .filter((d) => d.severity === "warning" && (!resourceName || (d.urn ?? "").endsWith(`::${resourceName}`)))
-    .flatMap((d) => parseFacts(d.message));
+  return factsFromDigest(p as Parameters<typeof factsFromDigest>[0])
+    .filter((f) => !resourceName || (f.urn ?? "").endsWith(`::${resourceName}`))
+    .map((f) => f.fact);
 }
 
 describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI", function () {
@@ -81,6 +83,10 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
     const device = knox.find((f) => f.kind === "deviceGroupTarget") as Extract<ImpactFact, { kind: "deviceGroupTarget" }>;
     assert.deepStrictEqual(device.groups.map((g) => [g.displayName, g.memberCount]), [["Kiosk Devices", 8]]);
     assert.ok((preview.diagnostics ?? []).every((d) => d.severity !== "error"));
+    // People read one sentence per impact: no machine-readable line in any warning.
+    assert.ok((preview.diagnostics ?? []).every((d) => !/\[pulumi-intune impact\]|\{"kind"/.test(d.message)), JSON.stringify(preview.diagnostics));
+    const text = await project.ok(["preview"]);
+    assert.doesNotMatch(text.stdout, /\{"kind"/);
   });
 
   it("creates the assignments; a preview without changes has no impact warnings and makes no Graph calls", async () => {
@@ -152,6 +158,20 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
     await project.up();
     // The portal-made assignment of the certificate profile survives our up...
     assert.ok((await assignmentsOf(certificateId)).some((a) => a.id === portalAssignmentId));
+  });
+
+  it("warns at preview, with group names and counts, when an assignment or an assigned profile is deleted", async () => {
+    project.setValues({ groups, omit: ["windows-mail"], iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "knox-a": ["field"] } });
+    const preview = await project.previewJson();
+    const deletes = changingSteps(preview).filter((s) => s.op === "delete").map((s) => s.urn.split("::").pop()).sort();
+    assert.deepStrictEqual(deletes, ["knox-b-assignment", "windows-mail", "windows-mail-assignment"]);
+    type Removal = Extract<ImpactFact, { kind: "accountRemoval" }>;
+    const knox = facts(preview, "knox-b-assignment").find((f) => f.kind === "accountRemoval") as Removal;
+    assert.deepStrictEqual([knox.profile, knox.groups.map((g) => [g.displayName, g.memberCount])], ["Knox: on-premises Exchange", [["Field Engineers", 17]]]);
+    const windows = facts(preview, "windows-mail").find((f) => f.kind === "accountRemoval") as Removal;
+    assert.deepStrictEqual([windows.profile, windows.groups.map((g) => [g.displayName, g.memberCount])], ["Windows 10: Exchange", [["Sales Users", 42]]]);
+    const warning = (preview.diagnostics ?? []).find((d) => (d.urn ?? "").endsWith("::knox-b-assignment") && d.severity === "warning");
+    assert.match(warning?.message ?? "", /removed from the devices of "Field Engineers" \(17 members\)/);
   });
 
   it("destroy removes only what the stack owns", async () => {
