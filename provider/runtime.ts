@@ -1,17 +1,25 @@
 // Per-process provider state: settings from `configure` (stack config) or the environment, and the
 // Graph access built from them on first use.
-import { type ConfigGetter, type IntuneProviderSettings, resolveSettings } from "./config";
+import { type ConfigGetter, configKeys, type IntuneProviderSettings, resolveSettings } from "./config";
 import { GraphApi, type GraphApiOptions } from "./graph";
 import { ProviderRun } from "./run";
 
 let getter: ConfigGetter = () => undefined;
+let configured: string | undefined;
 let settings: IntuneProviderSettings | undefined;
 let api: GraphApi | undefined;
 let run: ProviderRun | undefined;
 let apiOptions: GraphApiOptions = {};
 
-/** Called from the dynamic provider's `configure` with the stack config (all namespaces, secrets decrypted). */
+/**
+ * Called from the dynamic provider's `configure` with the stack config (all namespaces, secrets
+ * decrypted). The engine configures once per resource kind (each kind's serialized provider differs),
+ * so the same configuration keeps the process's Graph access and run: one run per operation.
+ */
 export function configureProvider(get: ConfigGetter): void {
+  const fingerprint = configKeys.map((k) => `${k.key}=${get(k.key) ?? ""}`).join("\n");
+  if (fingerprint === configured) return;
+  configured = fingerprint;
   getter = get;
   settings = undefined;
   api = undefined;
