@@ -67,6 +67,7 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
     .object({
       profileId: z.string().min(1),
       targets: z.array(targetSchema).min(1),
+      adoptExisting: z.boolean().optional(),
     })
     .strict();
   const parsed = schema.safeParse(raw);
@@ -92,7 +93,9 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
     else seen.set(key, i);
   });
   const targets = parsed.data.targets.map(normaliseTarget).sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
-  return { inputs: { profileId: parsed.data.profileId, targets }, failures };
+  const inputs: Props = { profileId: parsed.data.profileId, targets };
+  if (parsed.data.adoptExisting !== undefined) inputs.adoptExisting = parsed.data.adoptExisting;
+  return { inputs, failures };
 }
 
 interface LiveAssignment {
@@ -120,6 +123,11 @@ function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
   return out;
 }
 
+/** `adoptExisting` is an instruction, not tenant state: kept in state so that refresh never shows it as drift. */
+function carriedInputs(from: Props): Props {
+  return from.adoptExisting !== undefined ? { adoptExisting: from.adoptExisting } : {};
+}
+
 const assignmentsPath = (profileId: string) => `${profilesPath}/${encodeURIComponent(profileId)}/assignments`;
 
 async function listAssignments(profileId: string): Promise<LiveAssignment[] | undefined> {
@@ -131,17 +139,36 @@ async function listAssignments(profileId: string): Promise<LiveAssignment[] | un
   }
 }
 
-/** Creates our targets one by one; on failure removes what it created, so nothing is left behind. */
-async function addTargets(profileId: string, targets: AssignmentTarget[], live: LiveAssignment[], owned: Record<string, string>): Promise<Record<string, string>> {
+/**
+ * Creates our targets one by one; on failure removes what it created, so nothing is left behind.
+ * With `adopt`, a target that already exists unowned becomes ours: as is when it matches (no write),
+ * otherwise it is replaced by ours (delete, then add).
+ */
+async function addTargets(
+  profileId: string,
+  targets: AssignmentTarget[],
+  live: LiveAssignment[],
+  owned: Record<string, string>,
+  adopt = false,
+): Promise<Record<string, string>> {
   const created: Record<string, string> = {};
+  const adopted: Record<string, string> = {};
   const ownedIds = new Set(Object.values(owned));
   try {
     for (const t of targets) {
       const clash = live.find((a) => !ownedIds.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
-      if (clash) {
+      if (clash && adopt) {
+        if (deepEqual(fromWire(clash), t)) {
+          adopted[targetKey(t)] = clash.id;
+          continue;
+        }
+        // Same target with another filter: ours replaces it (it is ours from now on either way).
+        await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(clash.id)}`);
+      } else if (clash) {
         throw new Error(
           `profile ${profileId} already has an assignment for ${targetKey(t)} (assignment ${clash.id}) that this ProfileAssignment does not own ` +
             `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here. ` +
+            `Or set \`adoptExisting: true\` to take it over. ` +
             `(Moving a target between two ProfileAssignments takes two updates: first drop it from the old one, then add it to the new one.)`,
         );
       }
@@ -152,7 +179,7 @@ async function addTargets(profileId: string, targets: AssignmentTarget[], live: 
     for (const id of Object.values(created)) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
     throw e;
   }
-  return created;
+  return { ...adopted, ...created };
 }
 
 async function removeOwned(profileId: string, ids: string[]): Promise<void> {
@@ -195,8 +222,8 @@ export const profileAssignmentHandler: ResourceHandler = {
     const profileId = String(inputs.profileId);
     const live = await listAssignments(profileId);
     if (!live) throw new Error(`\`profileId\` must name an existing device configuration, got "${profileId}" (Graph answered 404)`);
-    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {});
-    return { id: `${profileId}:${randomUUID()}`, outs: { profileId, targets: inputs.targets, assignmentIds } };
+    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {}, inputs.adoptExisting === true);
+    return { id: `${profileId}:${randomUUID()}`, outs: { ...carriedInputs(inputs), profileId, targets: inputs.targets, assignmentIds } };
   },
 
   async read(id, props) {
@@ -214,7 +241,7 @@ export const profileAssignmentHandler: ResourceHandler = {
       assignmentIds[targetKey(t)] = a.id;
     }
     targets.sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
-    const inputs = { profileId, targets };
+    const inputs = { ...carriedInputs(props), profileId, targets };
     return { id, props: { ...inputs, assignmentIds }, inputs };
   },
 
@@ -229,8 +256,8 @@ export const profileAssignmentHandler: ResourceHandler = {
     await removeOwned(profileId, removed.map((k) => owned[k]).filter(Boolean));
     for (const k of removed) delete owned[k];
     const live = (await listAssignments(profileId)) ?? [];
-    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned));
-    return { outs: { profileId, targets: news.targets, assignmentIds: owned } };
+    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned, news.adoptExisting === true));
+    return { outs: { ...carriedInputs(news), profileId, targets: news.targets, assignmentIds: owned } };
   },
 
   async delete(_id, props) {
