@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// pulumi-intune review | drift
+// pulumi-intune review | drift | export
 import * as fs from "fs";
 import * as path from "path";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
+import { ExportUsageError, exportUsage, parseExportArgs, runExport } from "./export";
 import { parsePreviewJson } from "./previewJson";
 import { buildReport, type FailOn, policyExitCode, policyViolations, renderMarkdown } from "./review";
 
@@ -35,6 +36,22 @@ async function readInput(file: string | undefined): Promise<{ text: string; sour
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "export") {
+    let options: ReturnType<typeof parseExportArgs>;
+    try {
+      options = parseExportArgs(rest);
+    } catch (e) {
+      if (!(e instanceof ExportUsageError)) throw e;
+      process.stderr.write(`pulumi-intune export: ${e.message}\n${usage}\n`);
+      return 1;
+    }
+    if (options === "help") {
+      process.stdout.write(`usage:\n  ${exportUsage}\n`);
+      return 0;
+    }
+    await runExport({ options });
+    return 0;
+  }
   const { positional, opts } = flags(rest);
   const format = opts.format ?? "markdown";
   if (!["markdown", "json"].includes(format)) throw new Error(`--format must be "markdown" or "json", got "${format}"`);

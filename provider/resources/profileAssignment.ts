@@ -98,7 +98,7 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
   return { inputs, failures };
 }
 
-interface LiveAssignment {
+export interface LiveAssignment {
   id: string;
   target: Record<string, unknown> & { "@odata.type": string; groupId?: string };
 }
@@ -113,7 +113,7 @@ function toWire(t: AssignmentTarget): Props {
   return { target };
 }
 
-function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
+export function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
   const kind = (Object.keys(odataTypeOf) as TargetKind[]).find((k) => odataTypeOf[k] === a.target["@odata.type"]);
   if (!kind) return undefined; // e.g. a Configuration Manager collection: not ours to model
   const filterId = a.target.deviceAndAppManagementAssignmentFilterId as string | null | undefined;
