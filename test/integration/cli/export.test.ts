@@ -152,8 +152,10 @@ describe("integration: pulumi-intune export", function () {
     assert.ok(salesAssignments.includes(`{ kind: "exclusionGroup", groupId: "${SEEDED_GROUPS.kioskDevices.id}" /* Kiosk Devices */ }`));
     assert.ok(salesAssignments.includes(`{ kind: "group", groupId: "${SEEDED_GROUPS.salesUsers.id}" /* Sales Users */, filterId: "${FILTERS.corporateIos}", filterType: "include" }`));
     assert.ok(salesAssignments.includes(`{ kind: "group", groupId: "${SEEDED_GROUPS.fieldEngineers.id}" /* Field Engineers */ }`));
-    assert.ok(block("ios-exchange-assignments").includes(`{ kind: "allLicensedUsers", filterId: "${FILTERS.corporateIos}", filterType: "include" }`));
-    assert.ok(block("ios-exchange-2-assignments").includes(`{ kind: "allDevices" }`));
+    // iosDupA (all users, filtered) and iosDupB (all devices) share a display name; ids decide the names.
+    const [nameA, nameB] = tenant.profiles.iosDupA < tenant.profiles.iosDupB ? ["ios-exchange", "ios-exchange-2"] : ["ios-exchange-2", "ios-exchange"];
+    assert.ok(block(`${nameA}-assignments`).includes(`{ kind: "allLicensedUsers", filterId: "${FILTERS.corporateIos}", filterType: "include" }`));
+    assert.ok(block(`${nameB}-assignments`).includes(`{ kind: "allDevices" }`));
 
     // Order: scope tags, then profiles, then assignments, each by display name then id.
     const order = [...index.matchAll(/new (\w+)\("([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
