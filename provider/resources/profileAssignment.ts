@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
 import { isGraphRequestError } from "../errors";
-import { assignmentImpact, registerAssignment, safely } from "../impact/analyze";
+import { assignmentImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
 import { graph } from "../runtime";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "./paths";
@@ -186,6 +186,18 @@ async function removeOwned(profileId: string, ids: string[]): Promise<void> {
   for (const id of ids) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
 }
 
+/**
+ * With `adoptExisting`, the targets that adoption will not simply take over (absent, or with another
+ * filter): only those reach anyone new. The profile's id comes from the inputs or, for a profile adopted
+ * in the same program (id unknown at preview), from its `adoptExistingId`.
+ */
+async function notYetOnProfile(ref: { profileUrn?: string; profileId: string }, targets: AssignmentTarget[]): Promise<AssignmentTarget[]> {
+  const profileId = !isUnknown(ref.profileId) ? ref.profileId : (await profileFacts(ref))?.id;
+  if (!profileId || isUnknown(profileId)) return targets;
+  const live = (await listAssignments(profileId)) ?? [];
+  return targets.filter((t) => !live.some((a) => deepEqual(fromWire(a), t)));
+}
+
 export const profileAssignmentHandler: ResourceHandler = {
   async check(olds, news) {
     const { inputs, failures } = checkProfileAssignmentInputs(news);
@@ -195,7 +207,12 @@ export const profileAssignmentHandler: ResourceHandler = {
     registerAssignment({ urn, ...ref, targets: inputs.targets as AssignmentTarget[] });
     // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
     const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
-    if (isCreate) await safely(urn, () => assignmentImpact(urn, ref, inputs.targets as AssignmentTarget[], []));
+    if (isCreate) {
+      await safely(urn, async () => {
+        const added = inputs.adoptExisting === true ? await notYetOnProfile(ref, inputs.targets as AssignmentTarget[]) : (inputs.targets as AssignmentTarget[]);
+        return added.length > 0 ? assignmentImpact(urn, ref, added, []) : [];
+      });
+    }
     return { inputs };
   },
 

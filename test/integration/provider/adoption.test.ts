@@ -6,12 +6,27 @@ import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
 import { setProviderOverrides } from "../../../provider/runtime";
 import { resolveIdByName } from "../../../sdk/lookup";
+import { resetImpactRegistry } from "../../../provider/impact/analyze";
+import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 type Props = Record<string, any>;
 const writes = (log: LoggedRequest[]) => log.filter((r) => ["POST", "PATCH", "PUT", "DELETE"].includes(r.method) && !/oauth2/.test(r.path));
 const FILTER = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+
+/** What `run` writes to stderr (where impact warnings go when no engine is connected). */
+async function stderrOf(run: () => Promise<unknown>): Promise<string> {
+  const original = process.stderr.write.bind(process.stderr);
+  let text = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => ((text += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await run();
+  } finally {
+    process.stderr.write = original;
+  }
+  return text;
+}
 
 describe("integration: adoption and lookups by name", function () {
   this.timeout(60_000);
@@ -117,6 +132,33 @@ describe("integration: adoption and lookups by name", function () {
       const sales = live.find((a) => a.target.groupId === SEEDED_GROUPS.salesUsers.id)!;
       assert.strictEqual(sales.target.deviceAndAppManagementAssignmentFilterType, "exclude");
       assert.strictEqual(live.length, 3);
+    });
+
+    it("at preview, speaks only of the targets adoption adds, also for a profile adopted in the same program", async () => {
+      resetImpactRegistry();
+      const profileUrn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:EmailProfile::adopted";
+      await checked("EmailProfile", {
+        displayName: "Adopted",
+        platform: "windows10",
+        settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
+        adoptExistingId: profileId,
+        __urn: profileUrn,
+      });
+      const said = await stderrOf(() =>
+        checked("ProfileAssignment", {
+          profileId: UNKNOWN, // the adopted profile's id output, unknown at preview
+          targets: [...targets(), { kind: "group", groupId: SEEDED_GROUPS.allStaff.id }],
+          adoptExisting: true,
+          __urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:ProfileAssignment::adopted-assignments",
+          __profileUrn: profileUrn,
+        }),
+      );
+      assert.match(said, /will be delivered to "All Staff" \(120 members\)/);
+      assert.doesNotMatch(said, /Sales Users|Kiosk Devices/);
+      // Without adoptExisting every target is new.
+      resetImpactRegistry();
+      const plain = await stderrOf(() => checked("ProfileAssignment", { profileId, targets: targets(), __urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:ProfileAssignment::plain" }));
+      assert.match(plain, /will be delivered to "Sales Users"/);
     });
 
     it("without adoptExisting still refuses a target it does not own, and says how to adopt", async () => {
