@@ -8,6 +8,9 @@ export {
   type ProfileAssignmentTarget,
   ScopeTag,
   type ScopeTagArgs,
+  lookupGroupByName,
+  lookupScopeTagByName,
+  type LookupByNameOptions,
 } from "./sdk";
 export type * from "./sdk/emailProfileSettings";
 export {

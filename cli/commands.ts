@@ -5,6 +5,7 @@ import * as path from "path";
 import { type CommandSpec, type OptionValue } from "./args";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
 import { parsePreviewJson } from "./previewJson";
+import { exportKinds, parseExportArgs, runExport } from "./export";
 import { runStatusCommand } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
@@ -68,5 +69,26 @@ export const commands: Record<string, Command> = {
     },
     // The flags are checked above already; cli/status.ts keeps its own strict parser for direct callers.
     run: ({ values }, io) => runStatusCommand(["--stack", values.stack as string, "--cwd", values.cwd as string, "--format", values.format as string], io),
+  },
+  export: {
+    summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
+    positionals: [],
+    options: {
+      out: { type: "string", value: "DIR", default: "intune-export", help: "directory to write the project to" },
+      select: { type: "string", value: "KINDS", list: true, choices: exportKinds, help: "what to export (comma-separated); default everything" },
+      "groups-by-name": { type: "boolean", help: "reference groups by display name (lookupGroupByName) instead of by id" },
+      stack: { type: "string", value: "NAME", help: "sign in with this stack's intune:* config" },
+      cwd: { type: "string", value: "DIR", help: "the Pulumi project directory of --stack" },
+    },
+    async run({ values }) {
+      const argv = ["--out", values.out as string];
+      const select = values.select as string[] | undefined;
+      if (select && select.length > 0) argv.push("--select", select.join(","));
+      if (values["groups-by-name"] === true) argv.push("--groups-by-name");
+      for (const k of ["stack", "cwd"] as const) if (typeof values[k] === "string") argv.push(`--${k}`, values[k] as string);
+      const options = parseExportArgs(argv);
+      if (options !== "help") await runExport({ options });
+      return 0;
+    },
   },
 };

@@ -35,6 +35,14 @@ export interface ProfileAssignmentArgs {
   readonly profileId: pulumi.Input<string>;
   /** The targets this resource owns on the profile (at least one, each group once). */
   readonly targets: pulumi.Input<pulumi.Input<ProfileAssignmentTarget>[]>;
+  /**
+   * Take over targets that already exist on the profile (made in the portal, or exported by
+   * `pulumi-intune export`) instead of failing the `up`: an existing assignment of the same target
+   * becomes owned by this resource as is, with no Graph write when its filter matches; one with another
+   * filter is replaced by this target. Pulumi's `import` does not work for dynamic resources.
+   * @default false - a target that exists and is not owned by this resource fails the `up`
+   */
+  readonly adoptExisting?: pulumi.Input<boolean>;
 }
 
 /**

@@ -13,6 +13,13 @@ export interface ScopeTagArgs {
    * @default - no description
    */
   readonly description?: pulumi.Input<string>;
+  /**
+   * Take over an existing scope tag with this id instead of creating one (Pulumi's `import` does not work
+   * for dynamic resources). The first `up` writes only what differs from these arguments, nothing when
+   * they match. The built-in Default tag "0" cannot be adopted.
+   * @default - a new scope tag is created
+   */
+  readonly adoptExistingId?: pulumi.Input<string>;
 }
 
 /**

@@ -234,7 +234,8 @@ export const emailProfileHandler: ResourceHandler = {
   async check(_olds, news) {
     const { inputs, failures } = checkEmailProfileInputs(news);
     if (failures.length > 0) return { inputs, failures: [...failures] };
-    registerProfile(profileFactsOf(inputs, news.__urn as string | undefined));
+    // An adopted profile's id is known before the create: impact analysis can read its live assignments.
+    registerProfile({ ...profileFactsOf(inputs, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
     return { inputs };
   },
 

@@ -6,7 +6,7 @@ import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
 import { isGraphRequestError } from "../errors";
-import { assignmentImpact, includeExcludeImpact, registerAssignment, safely } from "../impact/analyze";
+import { assignmentImpact, includeExcludeImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
 import { graph } from "../runtime";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "./paths";
@@ -67,6 +67,7 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
     .object({
       profileId: z.string().min(1),
       targets: z.array(targetSchema).min(1),
+      adoptExisting: z.boolean().optional(),
     })
     .strict();
   const parsed = schema.safeParse(raw);
@@ -92,10 +93,12 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
     else seen.set(key, i);
   });
   const targets = parsed.data.targets.map(normaliseTarget).sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
-  return { inputs: { profileId: parsed.data.profileId, targets }, failures };
+  const inputs: Props = { profileId: parsed.data.profileId, targets };
+  if (parsed.data.adoptExisting !== undefined) inputs.adoptExisting = parsed.data.adoptExisting;
+  return { inputs, failures };
 }
 
-interface LiveAssignment {
+export interface LiveAssignment {
   id: string;
   target: Record<string, unknown> & { "@odata.type": string; groupId?: string };
 }
@@ -110,7 +113,7 @@ function toWire(t: AssignmentTarget): Props {
   return { target };
 }
 
-function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
+export function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
   const kind = (Object.keys(odataTypeOf) as TargetKind[]).find((k) => odataTypeOf[k] === a.target["@odata.type"]);
   if (!kind) return undefined; // e.g. a Configuration Manager collection: not ours to model
   const filterId = a.target.deviceAndAppManagementAssignmentFilterId as string | null | undefined;
@@ -118,6 +121,11 @@ function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
   if (a.target.groupId) out.groupId = String(a.target.groupId).toLowerCase();
   if (filterId) out.filterId = filterId.toLowerCase();
   return out;
+}
+
+/** `adoptExisting` is an instruction, not tenant state: kept in state so that refresh never shows it as drift. */
+function carriedInputs(from: Props): Props {
+  return from.adoptExisting !== undefined ? { adoptExisting: from.adoptExisting } : {};
 }
 
 const assignmentsPath = (profileId: string) => `${profilesPath}/${encodeURIComponent(profileId)}/assignments`;
@@ -131,17 +139,36 @@ async function listAssignments(profileId: string): Promise<LiveAssignment[] | un
   }
 }
 
-/** Creates our targets one by one; on failure removes what it created, so nothing is left behind. */
-async function addTargets(profileId: string, targets: AssignmentTarget[], live: LiveAssignment[], owned: Record<string, string>): Promise<Record<string, string>> {
+/**
+ * Creates our targets one by one; on failure removes what it created, so nothing is left behind.
+ * With `adopt`, a target that already exists unowned becomes ours: as is when it matches (no write),
+ * otherwise it is replaced by ours (delete, then add).
+ */
+async function addTargets(
+  profileId: string,
+  targets: AssignmentTarget[],
+  live: LiveAssignment[],
+  owned: Record<string, string>,
+  adopt = false,
+): Promise<Record<string, string>> {
   const created: Record<string, string> = {};
+  const adopted: Record<string, string> = {};
   const ownedIds = new Set(Object.values(owned));
   try {
     for (const t of targets) {
       const clash = live.find((a) => !ownedIds.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
-      if (clash) {
+      if (clash && adopt) {
+        if (deepEqual(fromWire(clash), t)) {
+          adopted[targetKey(t)] = clash.id;
+          continue;
+        }
+        // Same target with another filter: ours replaces it (it is ours from now on either way).
+        await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(clash.id)}`);
+      } else if (clash) {
         throw new Error(
           `profile ${profileId} already has an assignment for ${targetKey(t)} (assignment ${clash.id}) that this ProfileAssignment does not own ` +
             `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here. ` +
+            `Or set \`adoptExisting: true\` to take it over. ` +
             `(Moving a target between two ProfileAssignments takes two updates: first drop it from the old one, then add it to the new one.)`,
         );
       }
@@ -151,7 +178,7 @@ async function addTargets(profileId: string, targets: AssignmentTarget[], live: 
     for (const id of Object.values(created)) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
     throw e;
   }
-  return created;
+  return { ...adopted, ...created };
 }
 
 /** Statuses after which a POST may or may not have been committed. */
@@ -183,6 +210,18 @@ async function removeOwned(profileId: string, ids: string[]): Promise<void> {
   for (const id of ids) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
 }
 
+/**
+ * With `adoptExisting`, the targets that adoption will not simply take over (absent, or with another
+ * filter): only those reach anyone new. The profile's id comes from the inputs or, for a profile adopted
+ * in the same program (id unknown at preview), from its `adoptExistingId`.
+ */
+async function notYetOnProfile(ref: { profileUrn?: string; profileId: string }, targets: AssignmentTarget[]): Promise<AssignmentTarget[]> {
+  const profileId = !isUnknown(ref.profileId) ? ref.profileId : (await profileFacts(ref))?.id;
+  if (!profileId || isUnknown(profileId)) return targets;
+  const live = (await listAssignments(profileId)) ?? [];
+  return targets.filter((t) => !live.some((a) => deepEqual(fromWire(a), t)));
+}
+
 export const profileAssignmentHandler: ResourceHandler = {
   async check(olds, news) {
     const { inputs, failures } = checkProfileAssignmentInputs(news);
@@ -192,7 +231,12 @@ export const profileAssignmentHandler: ResourceHandler = {
     registerAssignment({ urn, ...ref, targets: inputs.targets as AssignmentTarget[] });
     // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
     const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
-    if (isCreate) await safely(urn, () => assignmentImpact(urn, ref, inputs.targets as AssignmentTarget[], []));
+    if (isCreate) {
+      await safely(urn, async () => {
+        const added = inputs.adoptExisting === true ? await notYetOnProfile(ref, inputs.targets as AssignmentTarget[]) : (inputs.targets as AssignmentTarget[]);
+        return added.length > 0 ? assignmentImpact(urn, ref, added, []) : [];
+      });
+    }
     await safely(urn, () => includeExcludeImpact(urn, ref, inputs.targets as AssignmentTarget[]));
     return { inputs };
   },
@@ -220,8 +264,8 @@ export const profileAssignmentHandler: ResourceHandler = {
     const profileId = String(inputs.profileId);
     const live = await listAssignments(profileId);
     if (!live) throw new Error(`\`profileId\` must name an existing device configuration, got "${profileId}" (Graph answered 404)`);
-    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {});
-    return { id: `${profileId}:${randomUUID()}`, outs: { profileId, targets: inputs.targets, assignmentIds } };
+    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {}, inputs.adoptExisting === true);
+    return { id: `${profileId}:${randomUUID()}`, outs: { ...carriedInputs(inputs), profileId, targets: inputs.targets, assignmentIds } };
   },
 
   async read(id, props) {
@@ -239,7 +283,7 @@ export const profileAssignmentHandler: ResourceHandler = {
       assignmentIds[targetKey(t)] = a.id;
     }
     targets.sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
-    const inputs = { profileId, targets };
+    const inputs = { ...carriedInputs(props), profileId, targets };
     return { id, props: { ...inputs, assignmentIds }, inputs };
   },
 
@@ -254,8 +298,8 @@ export const profileAssignmentHandler: ResourceHandler = {
     await removeOwned(profileId, removed.map((k) => owned[k]).filter(Boolean));
     for (const k of removed) delete owned[k];
     const live = (await listAssignments(profileId)) ?? [];
-    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned));
-    return { outs: { profileId, targets: news.targets, assignmentIds: owned } };
+    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned, news.adoptExisting === true));
+    return { outs: { ...carriedInputs(news), profileId, targets: news.targets, assignmentIds: owned } };
   },
 
   async delete(_id, props) {

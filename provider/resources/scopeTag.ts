@@ -3,7 +3,7 @@ import { z } from "zod";
 import { diffInputs, pick } from "../diff";
 import { isLostResponse } from "../graph";
 import { graph } from "../runtime";
-import { failuresFromZod } from "../validation";
+import { failuresFromZod, isUnknown, show } from "../validation";
 import type { Props, ResourceHandler } from "./types";
 
 const collection = "/deviceManagement/roleScopeTags";
@@ -12,6 +12,8 @@ const collection = "/deviceManagement/roleScopeTags";
 export const DEFAULT_SCOPE_TAG_ID = "0";
 
 export const scopeTagInputKeys = ["displayName", "description"] as const;
+/** Inputs kept in state besides the diffed ones: adoption is a create-time instruction. */
+const carriedKeys = [...scopeTagInputKeys, "adoptExistingId"] as const;
 
 export const scopeTagInputsSchema = z
   .object({
@@ -25,6 +27,15 @@ export const scopeTagInputsSchema = z
           '`displayName` "Default" is the built-in scope tag (id "0"); it cannot be managed as a ScopeTag, reference it as "0" in scopeTagIds',
       }),
     description: z.string().max(1024).optional(),
+    adoptExistingId: z
+      .string()
+      .min(1)
+      .refine((v) => /^\d+$/.test(v) || isUnknown(v), (v) => ({ message: `\`adoptExistingId\` must be a scope tag id (digits, e.g. "3"), got ${show(v)}` }))
+      .refine((v) => v !== DEFAULT_SCOPE_TAG_ID, {
+        message:
+          '`adoptExistingId` "0" is the built-in Default scope tag; it cannot be adopted or managed as a ScopeTag, reference it as "0" in scopeTagIds instead',
+      })
+      .optional(),
   })
   .strict();
 
@@ -38,14 +49,40 @@ interface RoleScopeTag {
 }
 
 function outputs(tag: RoleScopeTag, inputs: Props): Props {
-  return { ...pick(inputs, scopeTagInputKeys), isBuiltIn: tag.isBuiltIn };
+  return { ...pick(inputs, carriedKeys), isBuiltIn: tag.isBuiltIn };
 }
 
 /** Inputs as the tenant reports them, so refresh shows drift against what was declared. */
-function inputsFromLive(tag: RoleScopeTag): Props {
+function inputsFromLive(tag: RoleScopeTag, prior: Props = {}): Props {
   const inputs: Props = { displayName: tag.displayName };
   if (tag.description) inputs.description = tag.description;
+  // Adoption is not tenant state: carry it so that it never shows as drift.
+  if (prior.adoptExistingId !== undefined) inputs.adoptExistingId = prior.adoptExistingId;
   return inputs;
+}
+
+/** PATCH body for what differs between two sets of inputs (an absent description is ""). */
+function changes(olds: Props, news: Props): Props {
+  const patch: Props = {};
+  for (const k of scopeTagInputKeys) if ((olds[k] ?? "") !== (news[k] ?? "")) patch[k] = news[k] ?? "";
+  return patch;
+}
+
+/** Takes over an existing tag: writes only what differs from the inputs (nothing when they match). */
+async function adopt(inputs: Props): Promise<{ id: string; outs: Props }> {
+  const id = String(inputs.adoptExistingId);
+  const path = `${collection}/${encodeURIComponent(id)}`;
+  const live = await graph().get<RoleScopeTag>(path);
+  if (!live) throw new Error(`\`adoptExistingId\` must name an existing scope tag, got "${id}" (Graph answered 404)`);
+  if (live.isBuiltIn) {
+    throw new Error(`\`adoptExistingId\` "${id}" is the built-in scope tag "${live.displayName}", which cannot be managed; reference it in scopeTagIds instead`);
+  }
+  const patch = changes(inputsFromLive(live), inputs);
+  if (Object.keys(patch).length === 0) return { id, outs: outputs(live, inputs) };
+  await graph().patch(path, patch);
+  const tag = await graph().get<RoleScopeTag>(path);
+  if (!tag) throw new Error(`adopted scope tag ${id} disappeared`);
+  return { id, outs: outputs(tag, inputs) };
 }
 
 async function findByName(displayName: string): Promise<RoleScopeTag | undefined> {
@@ -59,7 +96,7 @@ export const scopeTagHandler: ResourceHandler = {
     const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(news).filter((k) => !k.startsWith("__"))]);
     const parsed = scopeTagInputsSchema.safeParse(raw);
     if (!parsed.success) return { inputs: raw, failures: failuresFromZod(parsed.error, raw) };
-    return { inputs: pick(parsed.data, scopeTagInputKeys) };
+    return { inputs: pick(parsed.data, carriedKeys) };
   },
 
   async diff(_id, olds, news) {
@@ -67,6 +104,7 @@ export const scopeTagHandler: ResourceHandler = {
   },
 
   async create(inputs) {
+    if (inputs.adoptExistingId !== undefined) return adopt(inputs);
     const body = { displayName: inputs.displayName, description: inputs.description ?? "" };
     let tag: RoleScopeTag;
     try {
@@ -81,16 +119,15 @@ export const scopeTagHandler: ResourceHandler = {
     return { id: tag.id, outs: outputs(tag, inputs) };
   },
 
-  async read(id) {
+  async read(id, props) {
     const tag = await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
     if (!tag) return { id: "" };
-    const inputs = inputsFromLive(tag);
+    const inputs = inputsFromLive(tag, props);
     return { id, props: outputs(tag, inputs), inputs };
   },
 
   async update(id, olds, news) {
-    const patch: Props = {};
-    for (const k of scopeTagInputKeys) if (olds[k] !== news[k]) patch[k] = news[k] ?? "";
+    const patch = changes(olds, news);
     if (Object.keys(patch).length > 0) await graph().patch(`${collection}/${encodeURIComponent(id)}`, patch);
     const tag = await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
     if (!tag) throw new Error(`scope tag ${id} disappeared during the update`);

@@ -73,7 +73,8 @@ export class PulumiProject {
   constructor(example: string, readonly emulator: EmulatorInfo, readonly stack = "e2e") {
     const ws = e2eWorkspace();
     this.dir = fs.mkdtempSync(path.join(ws, `${path.basename(example)}-`));
-    fs.cpSync(path.join(repo, "examples", example), this.dir, { recursive: true, filter: (src) => !/node_modules|package(-lock)?\.json$/.test(src) });
+    // `example` names a folder of examples/, or is an absolute path to a project (an exported one).
+    fs.cpSync(path.isAbsolute(example) ? example : path.join(repo, "examples", example), this.dir, { recursive: true, filter: (src) => !/node_modules|package(-lock)?\.json$/.test(src) });
     this.stateDir = path.join(this.dir, ".state");
     fs.mkdirSync(this.stateDir);
     const bin = pulumiBinDir();

@@ -1,0 +1,597 @@
+// `pulumi-intune export`: reads a tenant's e-mail profiles, custom scope tags and assignments and writes
+// a runnable TypeScript Pulumi project in which every resource adopts the existing object, so the first
+// `pulumi up` takes the tenant over without a single write. Output is deterministic: a second export of
+// the same tenant is byte-identical.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { type ConfigGetter, resolveSettings } from "../provider/config";
+import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForOdataType, settingProperties, settingsFromGraph } from "../provider/email";
+import { normaliseSettings } from "../provider/email/wire";
+import { normaliseScopeTagIds } from "../provider/email/inputs";
+import { deepEqual } from "../provider/diff";
+import { GraphApi, type GraphApiOptions } from "../provider/graph";
+import { profilesPath } from "../provider/resources/paths";
+import { type AssignmentTarget, type LiveAssignment, fromWire, targetKey } from "../provider/resources/profileAssignment";
+import { DEFAULT_SCOPE_TAG_ID } from "../provider/resources/scopeTag";
+
+export const exportKinds = ["emailProfiles", "scopeTags", "assignments"] as const;
+export type ExportKind = (typeof exportKinds)[number];
+
+export const exportUsage = `pulumi-intune export [--out DIR] [--select emailProfiles,scopeTags,assignments] [--groups-by-name] [--stack NAME] [--cwd DIR]
+      reads the tenant and writes a Pulumi TypeScript project (Pulumi.yaml, package.json, tsconfig.json,
+      index.ts) in which every resource adopts the existing object; --out defaults to ./intune-export.
+      Credentials: the intune:* config of --stack (in --cwd), else AZURE_* and INTUNE_GRAPH_ENDPOINT.`;
+
+/** A bad command line: bin prints the usage and exits 1. */
+export class ExportUsageError extends Error {
+  override readonly name = "ExportUsageError";
+}
+
+export interface ExportCommandOptions {
+  out: string;
+  select: ReadonlySet<ExportKind>;
+  groupsByName: boolean;
+  stack?: string;
+  cwd?: string;
+}
+
+/** Parses the flags after `export` (strict: unknown flags and positionals are errors). */
+export function parseExportArgs(argv: string[]): ExportCommandOptions | "help" {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        out: { type: "string" },
+        select: { type: "string" },
+        "groups-by-name": { type: "boolean" },
+        stack: { type: "string" },
+        cwd: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new ExportUsageError((e as Error).message);
+  }
+  if (values.help) return "help";
+  const select = new Set<ExportKind>();
+  if (values.select !== undefined) {
+    const items = String(values.select).split(",").map((s) => s.trim());
+    for (const item of items) {
+      if (!(exportKinds as readonly string[]).includes(item)) {
+        throw new ExportUsageError(`--select takes a comma list of ${exportKinds.join(", ")}; got "${item}" in "${values.select}"`);
+      }
+      select.add(item as ExportKind);
+    }
+  } else for (const k of exportKinds) select.add(k);
+  for (const flag of ["out", "stack", "cwd"] as const) {
+    if (values[flag] === "") throw new ExportUsageError(`--${flag} must not be empty, got ""`);
+  }
+  return {
+    out: String(values.out ?? "intune-export"),
+    select,
+    groupsByName: values["groups-by-name"] === true,
+    stack: values.stack as string | undefined,
+    cwd: values.cwd as string | undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Credentials: exactly like the provider.
+
+/** `pulumi config --json --show-secrets` of a stack, as key → value. */
+export async function readStackConfig(stack: string | undefined, cwd: string, pulumiBin = "pulumi"): Promise<Record<string, string>> {
+  const args = ["config", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])];
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(pulumiBin, args, { cwd, env: process.env });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", (e) => reject(new Error(`cannot run \`${pulumiBin} ${args.join(" ")}\` in ${cwd}: ${e.message}`)));
+    child.on("close", (c) => resolve({ code: c ?? 1, stdout: out, stderr: err }));
+  });
+  if (code !== 0) throw new Error(`\`pulumi ${args.join(" ")}\` in ${cwd} exited ${code}: ${stderr.trim() || stdout.trim()}`);
+  const parsed = JSON.parse(stdout) as Record<string, { value?: unknown }>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) if (typeof v?.value === "string") out[k] = v.value;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading the tenant.
+
+interface LiveProfile extends Record<string, unknown> {
+  id: string;
+  "@odata.type": string;
+  displayName: string;
+  description?: string | null;
+  roleScopeTagIds?: string[];
+}
+
+/** The object a certificate link points at (a certificate profile or derived credential, by id). */
+export interface LinkedObject {
+  id: string;
+  displayName?: string;
+  odataType?: string;
+}
+
+export interface SnapshotProfile {
+  id: string;
+  platform: EmailPlatform;
+  live: LiveProfile;
+  links: Partial<Record<CertificateInput, LinkedObject>>;
+  /** Undefined when assignments were not read (`--select` without assignments). */
+  assignments?: LiveAssignment[];
+}
+
+export interface SnapshotGroup {
+  /** Undefined when the group no longer exists. */
+  displayName?: string;
+  /** With --groups-by-name: how many groups carry that display name. */
+  sameName?: number;
+}
+
+export interface TenantSnapshot {
+  scopeTags: { id: string; displayName: string; description?: string | null }[];
+  profiles: SnapshotProfile[];
+  groups: Map<string, SnapshotGroup>;
+}
+
+export interface ReadOptions {
+  select: ReadonlySet<ExportKind>;
+  groupsByName: boolean;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+function graphFailure(what: string, status: number, body: unknown): Error {
+  const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? JSON.stringify(body);
+  return new Error(`reading ${what} failed: Graph answered ${status}: ${message}`);
+}
+
+const byIdOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Reads what the export needs, paging every collection and batching per-profile reads (20 per `$batch`). */
+export async function readTenant(api: GraphApi, opts: ReadOptions): Promise<TenantSnapshot> {
+  const log = opts.log ?? (() => undefined);
+  const snapshot: TenantSnapshot = { scopeTags: [], profiles: [], groups: new Map() };
+
+  if (opts.select.has("scopeTags")) {
+    const tags = await api.list<{ id: string; displayName: string; description?: string | null; isBuiltIn?: boolean }>("/deviceManagement/roleScopeTags");
+    snapshot.scopeTags = tags.filter((t) => t.id !== DEFAULT_SCOPE_TAG_ID && !t.isBuiltIn).map((t) => ({ id: t.id, displayName: t.displayName, description: t.description }));
+    log(`scope tags: ${snapshot.scopeTags.length} custom (the built-in Default tag "0" is referenced, not exported)`);
+  }
+
+  if (!opts.select.has("emailProfiles") && !opts.select.has("assignments")) return snapshot;
+
+  const all = await api.list<LiveProfile>(profilesPath);
+  for (const live of all) {
+    const platform = platformForOdataType(String(live["@odata.type"]));
+    if (platform) snapshot.profiles.push({ id: live.id, platform, live, links: {} });
+  }
+  snapshot.profiles.sort((a, b) => byIdOrder(a.id, b.id));
+  log(`device configurations: ${all.length}, of which ${snapshot.profiles.length} e-mail profiles`);
+
+  // Per profile: its assignments and each certificate link, through $batch.
+  const requests: { id: string; path: string; apply: (status: number, body: unknown) => Promise<void> }[] = [];
+  snapshot.profiles.forEach((p, i) => {
+    const base = `${profilesPath}/${encodeURIComponent(p.id)}`;
+    if (opts.select.has("assignments")) {
+      const assignmentsPath = `${base}/assignments`;
+      requests.push({
+        id: `a${i}`,
+        path: assignmentsPath,
+        apply: async (status, body) => {
+          if (status !== 200) throw graphFailure(`the assignments of profile ${p.id}`, status, body);
+          const page = body as { value: LiveAssignment[]; "@odata.nextLink"?: string };
+          // More than one page: read the whole collection the paging way.
+          p.assignments = page["@odata.nextLink"] ? await api.list<LiveAssignment>(assignmentsPath) : page.value;
+        },
+      });
+    }
+    if (opts.select.has("emailProfiles")) {
+      const info = emailPlatforms[p.platform];
+      for (const ref of info.certificateRefs) {
+        requests.push({
+          id: `l${i}-${ref.navigation}`,
+          path: `${base}/microsoft.graph.${info.typeName}/${ref.navigation}`,
+          apply: async (status, body) => {
+            if (status === 404) return; // no link
+            if (status !== 200) throw graphFailure(`${ref.navigation} of profile ${p.id}`, status, body);
+            const target = body as { id: string; displayName?: string; "@odata.type"?: string };
+            p.links[ref.input] = { id: target.id, displayName: target.displayName, odataType: target["@odata.type"] };
+          },
+        });
+      }
+    }
+  });
+  if (requests.length > 0) {
+    log(`reading assignments and certificate links: ${requests.length} requests in ${Math.ceil(requests.length / 20)} $batch calls`);
+    const answers = await api.batchGet(requests.map((r) => ({ id: r.id, path: r.path })));
+    for (const r of requests) {
+      const answer = answers.get(r.id);
+      if (!answer) throw new Error(`reading ${r.path} failed: the $batch answer has no response for it`);
+      await r.apply(answer.status, answer.body);
+    }
+  }
+
+  // Group names for the comments (and, with --groups-by-name, whether the name is unique).
+  const groupIds = new Set<string>();
+  for (const p of snapshot.profiles) for (const a of p.assignments ?? []) if (typeof a.target.groupId === "string") groupIds.add(a.target.groupId.toLowerCase());
+  if (groupIds.size > 0) {
+    const ids = [...groupIds].sort(byIdOrder);
+    log(`groups: ${ids.length} targeted, reading their names`);
+    const answers = await api.batchGet(ids.map((id, i) => ({ id: `g${i}`, path: `/groups/${encodeURIComponent(id)}?$select=id,displayName` })));
+    ids.forEach((id, i) => {
+      const a = answers.get(`g${i}`);
+      if (a?.status === 200) snapshot.groups.set(id, { displayName: (a.body as { displayName?: string }).displayName });
+      else if (a?.status === 404) snapshot.groups.set(id, {});
+      else throw graphFailure(`group ${id}`, a?.status ?? 0, a?.body);
+    });
+    if (opts.groupsByName) {
+      const names = [...new Set([...snapshot.groups.values()].map((g) => g.displayName).filter((n): n is string => !!n))].sort();
+      const counts = await api.batchGet(
+        names.map((n, i) => ({ id: `n${i}`, path: `/groups?$filter=${encodeURIComponent(`displayName eq '${n.replace(/'/g, "''")}'`)}&$select=id` })),
+      );
+      const sameName = new Map<string, number>();
+      names.forEach((n, i) => {
+        const a = counts.get(`n${i}`);
+        if (a?.status !== 200) throw graphFailure(`groups named "${n}"`, a?.status ?? 0, a?.body);
+        const body = a.body as { value: unknown[]; "@odata.nextLink"?: string };
+        sameName.set(n, body["@odata.nextLink"] ? Math.max(body.value.length, 2) : body.value.length);
+      });
+      for (const g of snapshot.groups.values()) if (g.displayName) g.sameName = sameName.get(g.displayName);
+    }
+  }
+  return snapshot;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering the project.
+
+const reservedWords = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
+    "instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private " +
+    "protected public static yield any boolean constructor declare get module require number set string symbol type from of async await " +
+    "EmailProfile ProfileAssignment ScopeTag lookupGroupByName undefined NaN Infinity arguments eval pulumi").split(" "),
+);
+
+/** "iOS: Exchange for all iPhones" → "ios-exchange-for-all-iphones" (empty → `fallback`). */
+export function kebabName(displayName: string, fallback: string): string {
+  const k = displayName
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .replace(/-+$/g, "");
+  return k || fallback;
+}
+
+function camelName(kebab: string): string {
+  const c = kebab.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return /^[0-9]/.test(c) ? `_${c}` : c;
+}
+
+/** TS string literal. */
+const str = (s: string) => JSON.stringify(s);
+/** Text safe inside a block or line comment. */
+const commentText = (s: string) => s.replace(/\*\//g, "* /").replace(/[\r\n]+/g, " ");
+
+interface Named {
+  kind: "ScopeTag" | "EmailProfile" | "ProfileAssignment";
+  id: string;
+  displayName: string;
+  name?: string;
+  variable?: string;
+}
+
+const kindOrder: Record<Named["kind"], number> = { ScopeTag: 0, EmailProfile: 1, ProfileAssignment: 2 };
+
+/** Orders by kind, display name, then id: the order of the generated file. */
+function byKindNameId(a: Named, b: Named): number {
+  return kindOrder[a.kind] - kindOrder[b.kind] || byIdOrder(a.displayName, b.displayName) || byIdOrder(a.id, b.id);
+}
+
+/** Resource names from display names; a name taken twice gets -2, -3, … in id order. */
+function allocateNames(items: Named[], taken: Set<string>, variables: Set<string>, fallback: (n: Named) => string, base: (n: Named) => string): void {
+  const buckets = new Map<string, Named[]>();
+  for (const n of items) {
+    const b = base(n) || fallback(n);
+    buckets.set(b, [...(buckets.get(b) ?? []), n]);
+  }
+  for (const b of [...buckets.keys()].sort(byIdOrder)) {
+    const members = buckets.get(b)!.sort((x, y) => kindOrder[x.kind] - kindOrder[y.kind] || byIdOrder(x.id, y.id));
+    for (const n of members) {
+      let name = b;
+      for (let i = 2; taken.has(name); i++) name = `${b}-${i}`;
+      taken.add(name);
+      n.name = name;
+      let variable = camelName(name);
+      if (reservedWords.has(variable)) variable = `${variable}_`;
+      for (let i = 2; variables.has(variable); i++) variable = `${camelName(name)}_${i}`;
+      variables.add(variable);
+      n.variable = variable;
+    }
+  }
+}
+
+/** A settings value as TypeScript source. */
+function literal(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(literal).join(", ")}]`;
+  if (v !== null && typeof v === "object") {
+    return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : str(k)}: ${literal(x)}`).join(", ")} }`;
+  }
+  return typeof v === "string" ? str(v) : JSON.stringify(v);
+}
+
+const unsetLooking = (v: unknown) => v === null || v === false || v === "" || (Array.isArray(v) && v.length === 0);
+
+/**
+ * The settings to declare: every live value, except unset-looking ones (null, false, [], ""). A `false`
+ * is kept where leaving it out would mean something else (a nullable switch: omitted = null = "not
+ * set"), so that declared and live values stay equal and adoption writes nothing.
+ */
+export function declaredSettings(platform: EmailPlatform, live: Record<string, unknown>): Record<string, unknown> {
+  const normal = settingsFromGraph(platform, live);
+  const defaults = normaliseSettings(platform, {});
+  const out: Record<string, unknown> = {};
+  for (const p of settingProperties(platform)) {
+    const v = normal[p.name];
+    if (!unsetLooking(v)) out[p.name] = v;
+    else if (v === false && !deepEqual(defaults[p.name], false)) out[p.name] = v;
+  }
+  return out;
+}
+
+export interface RenderOptions {
+  select: ReadonlySet<ExportKind>;
+  groupsByName: boolean;
+  /** `name`/`version` of this package and the versions its devDependencies pin. */
+  packageVersion: string;
+  devVersions: Record<string, string>;
+  /** Warnings (stderr in the CLI). */
+  warn?: (line: string) => void;
+}
+
+export interface RenderedProject {
+  files: Record<string, string>;
+  counts: { scopeTags: number; emailProfiles: number; assignments: number; targets: number };
+}
+
+/** The project files for a snapshot; a pure function of it (same tenant, same bytes). */
+export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedProject {
+  const warn = opts.warn ?? (() => undefined);
+  const tags: (Named & { tag: TenantSnapshot["scopeTags"][number] })[] = opts.select.has("scopeTags")
+    ? t.scopeTags.map((tag) => ({ kind: "ScopeTag" as const, id: tag.id, displayName: tag.displayName, tag }))
+    : [];
+  const profiles: (Named & { profile: SnapshotProfile })[] = opts.select.has("emailProfiles")
+    ? t.profiles.map((p) => ({ kind: "EmailProfile" as const, id: p.id, displayName: String(p.live.displayName ?? ""), profile: p }))
+    : [];
+  const taken = new Set<string>();
+  const variables = new Set<string>();
+  allocateNames([...tags, ...profiles], taken, variables, (n) => (n.kind === "ScopeTag" ? "scope-tag" : "email-profile"), (n) => kebabName(n.displayName, ""));
+
+  const tagVar = new Map(tags.map((n) => [n.id, n.variable!]));
+  const profileVar = new Map(profiles.map((n) => [n.id, n]));
+
+  // One ProfileAssignment per profile that has targets we model.
+  interface AssignmentItem extends Named {
+    profile: SnapshotProfile;
+    targets: AssignmentTarget[];
+  }
+  const assignments: AssignmentItem[] = [];
+  if (opts.select.has("assignments")) {
+    for (const p of t.profiles) {
+      const targets: AssignmentTarget[] = [];
+      for (const a of p.assignments ?? []) {
+        const target = fromWire(a);
+        if (target) targets.push(target);
+        else warn(`profile "${p.live.displayName}" (${p.id}): assignment ${a.id} targets ${a.target["@odata.type"]}, which ProfileAssignment does not model; left out`);
+      }
+      if (targets.length === 0) continue;
+      targets.sort((x, y) => byIdOrder(targetKey(x), targetKey(y)));
+      assignments.push({ kind: "ProfileAssignment", id: p.id, displayName: String(p.live.displayName ?? ""), profile: p, targets });
+    }
+    allocateNames(
+      assignments,
+      taken,
+      variables,
+      () => "profile-assignment",
+      (n) => `${profileVar.get(n.id)?.name ?? kebabName(n.displayName, "profile")}-assignments`,
+    );
+  }
+
+  tags.sort(byKindNameId);
+  profiles.sort(byKindNameId);
+  assignments.sort(byKindNameId);
+
+  const usesLookup = { group: false };
+  const warned = new Set<string>();
+  const groupComment = (id: string) => {
+    const g = t.groups.get(id);
+    return g?.displayName !== undefined ? commentText(g.displayName) : "group not found in the directory";
+  };
+  const groupIdSource = (id: string): string => {
+    const g = t.groups.get(id);
+    if (opts.groupsByName) {
+      if (g?.displayName && g.sameName === 1) {
+        usesLookup.group = true;
+        return `lookupGroupByName(${str(g.displayName)})`;
+      }
+      const why = !g?.displayName ? "it is not found in the directory" : `${g.sameName ?? "several"} groups are named "${g.displayName}"`;
+      if (!warned.has(id)) warn(`group ${id}: kept as an id, not looked up by name, because ${why}`);
+      warned.add(id);
+    }
+    return `${str(id)} /* ${groupComment(id)} */`;
+  };
+
+  const body: string[] = [];
+  const section = (title: string) => body.push("", `// ---- ${title} ----`, "");
+
+  if (tags.length > 0) {
+    section(`scope tags (${tags.length})`);
+    for (const n of tags) {
+      body.push(`const ${n.variable} = new ScopeTag(${str(n.name!)}, {`);
+      body.push(`  adoptExistingId: ${str(n.id)},`);
+      body.push(`  displayName: ${str(n.tag.displayName)},`);
+      if (n.tag.description) body.push(`  description: ${str(n.tag.description)},`);
+      body.push("});");
+    }
+  }
+
+  if (profiles.length > 0) {
+    section(`e-mail profiles (${profiles.length})`);
+    for (const n of profiles) {
+      const p = n.profile;
+      const info = emailPlatforms[p.platform];
+      body.push(`// ${commentText(info.label)}: ${info.typeName}${info.legacy ? " (legacy: can only be adopted)" : ""}`);
+      body.push(`const ${n.variable} = new EmailProfile(${str(n.name!)}, {`);
+      body.push(`  adoptExistingId: ${str(p.id)},`);
+      body.push(`  displayName: ${str(String(p.live.displayName))},`);
+      if (p.live.description) body.push(`  description: ${str(p.live.description)},`);
+      body.push(`  platform: ${str(p.platform)},`);
+      const scopeTags = normaliseScopeTagIds(p.live.roleScopeTagIds);
+      if (!deepEqual(scopeTags, [DEFAULT_SCOPE_TAG_ID])) {
+        const refs = scopeTags.map((id) => (tagVar.has(id) ? `${tagVar.get(id)}.id` : id === DEFAULT_SCOPE_TAG_ID ? `"0" /* Default */` : str(id)));
+        body.push(`  scopeTagIds: [${refs.join(", ")}],`);
+      }
+      body.push("  settings: {");
+      for (const [k, v] of Object.entries(declaredSettings(p.platform, p.live))) body.push(`    ${k}: ${literal(v)},`);
+      body.push("  },");
+      for (const ref of info.certificateRefs) {
+        const link = p.links[ref.input];
+        if (!link) continue;
+        const about = [link.displayName && str(link.displayName), link.odataType && `(${link.odataType.replace(/^#microsoft\.graph\./, "")})`].filter(Boolean).join(" ");
+        body.push(`  ${ref.input}: ${str(link.id)},${about ? ` // ${commentText(about)}` : ""}`);
+      }
+      body.push("});");
+    }
+  }
+
+  let targetCount = 0;
+  if (assignments.length > 0) {
+    section(`assignments (${assignments.length})`);
+    for (const n of assignments) {
+      const owner = profileVar.get(n.id);
+      body.push(`new ProfileAssignment(${str(n.name!)}, {`);
+      body.push("  adoptExisting: true,");
+      body.push(`  profileId: ${owner ? `${owner.variable}.id` : `${str(n.id)} /* ${commentText(n.displayName)} */`},`);
+      body.push("  targets: [");
+      for (const target of n.targets) {
+        targetCount++;
+        const parts = [`kind: ${str(target.kind)}`];
+        if (target.groupId) parts.push(`groupId: ${groupIdSource(target.groupId)}`);
+        if (target.filterId) parts.push(`filterId: ${str(target.filterId)}`, `filterType: ${str(target.filterType)}`);
+        body.push(`    { ${parts.join(", ")} },`);
+      }
+      body.push("  ],");
+      body.push("});");
+    }
+  }
+
+  const imports = [
+    ...(profiles.length > 0 ? ["EmailProfile"] : []),
+    ...(usesLookup.group ? ["lookupGroupByName"] : []),
+    ...(assignments.length > 0 ? ["ProfileAssignment"] : []),
+    ...(tags.length > 0 ? ["ScopeTag"] : []),
+  ];
+  const counts = { scopeTags: tags.length, emailProfiles: profiles.length, assignments: assignments.length, targets: targetCount };
+  const header = [
+    "// Exported from an Intune tenant by `pulumi-intune export`:",
+    `// ${counts.scopeTags} scope tags, ${counts.emailProfiles} e-mail profiles, ${counts.assignments} profile assignments (${counts.targets} targets).`,
+    "// Every resource adopts the existing object (adoptExistingId / adoptExisting), so the first `pulumi up`",
+    "// takes the tenant over without changing it. Settings that read as unset (null, false, [], \"\") are left",
+    "// out; they take the service's defaults, which are the same values.",
+  ];
+  const index = [...header, ...(imports.length > 0 ? [`import { ${imports.join(", ")} } from "pulumi-intune";`] : []), ...body, ""].join("\n");
+
+  const packageJson = {
+    name: "intune-tenant",
+    private: true,
+    main: "index.ts",
+    dependencies: {
+      "@pulumi/pulumi": "~3.248.0",
+      "pulumi-intune": `^${opts.packageVersion}`,
+    },
+    devDependencies: {
+      "@types/node": opts.devVersions["@types/node"],
+      "ts-node": opts.devVersions["ts-node"],
+      typescript: opts.devVersions.typescript,
+    },
+  };
+  const tsconfig = {
+    compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", skipLibCheck: true, types: ["node"] },
+    files: ["index.ts"],
+  };
+  const files: Record<string, string> = {
+    "Pulumi.yaml": ["name: intune-tenant", "runtime:", "  name: nodejs", "  options:", "    typescript: true", "description: Intune e-mail profiles, scope tags and assignments, exported by pulumi-intune export.", ""].join("\n"),
+    "package.json": JSON.stringify(packageJson, null, 2) + "\n",
+    "tsconfig.json": JSON.stringify(tsconfig, null, 2) + "\n",
+    "index.ts": index,
+  };
+  return { files, counts };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The command.
+
+export interface ExportRun {
+  options: ExportCommandOptions;
+  /** Where relative paths (--out, --cwd) are resolved. @default process.cwd() */
+  baseDir?: string;
+  env?: NodeJS.ProcessEnv;
+  pulumiBin?: string;
+  graphOptions?: GraphApiOptions;
+  log?: (line: string) => void;
+}
+
+/** This package's package.json (from dist/cli or, in tests, from cli/). */
+function ownManifest(): { version: string; devDependencies: Record<string, string> } {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (manifest.name === "pulumi-intune") return manifest;
+    }
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the package.json of pulumi-intune above ${__dirname}`);
+  }
+}
+
+/** Runs the export: credentials, tenant read, files written. Returns what it wrote. */
+export async function runExport(run: ExportRun): Promise<RenderedProject & { outDir: string }> {
+  const log = run.log ?? ((line: string) => process.stderr.write(`pulumi-intune export: ${line}\n`));
+  const base = run.baseDir ?? process.cwd();
+  const { options } = run;
+  let get: ConfigGetter = () => undefined;
+  if (options.stack !== undefined || options.cwd !== undefined) {
+    const cwd = path.resolve(base, options.cwd ?? ".");
+    log(`reading the intune:* config of ${options.stack ? `stack "${options.stack}"` : "the selected stack"} in ${cwd}`);
+    const config = await readStackConfig(options.stack, cwd, run.pulumiBin ?? run.env?.PULUMI_BIN ?? process.env.PULUMI_BIN ?? "pulumi");
+    get = (key) => config[key];
+  }
+  const settings = resolveSettings(get, run.env ?? process.env);
+  log(`reading ${settings.graphEndpoint} (tenant ${settings.tenantId ?? "from DefaultAzureCredential"})`);
+  const api = new GraphApi(settings, run.graphOptions);
+  const snapshot = await readTenant(api, { select: options.select, groupsByName: options.groupsByName, log });
+  const manifest = ownManifest();
+  const rendered = renderProject(snapshot, {
+    select: options.select,
+    groupsByName: options.groupsByName,
+    packageVersion: manifest.version,
+    devVersions: manifest.devDependencies,
+    warn: (line) => log(`warning: ${line}`),
+  });
+  const outDir = path.resolve(base, options.out);
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of Object.entries(rendered.files)) fs.writeFileSync(path.join(outDir, name), text);
+  const c = rendered.counts;
+  log(`wrote ${outDir}: ${c.scopeTags} scope tags, ${c.emailProfiles} e-mail profiles, ${c.assignments} profile assignments (${c.targets} targets)`);
+  return { ...rendered, outDir };
+}
