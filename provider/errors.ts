@@ -65,6 +65,10 @@ export interface GraphRequestErrorOptions {
   readonly path: string;
   /** The service's own message. */
   readonly serviceMessage?: string;
+  /** How many times the request was sent (retries included). */
+  readonly attempts?: number;
+  /** From the first send to the final answer, waits included. */
+  readonly elapsedInMs?: number;
 }
 
 /** A Graph call failed: keeps status, Graph error code, request-id and what was asked. */
@@ -76,11 +80,14 @@ export class GraphRequestError extends IntuneError {
   readonly path: string;
   /** Set on 401/403: the application permission the call needs. */
   readonly missingPermission?: string;
+  /** How many times the request was sent; 1 when it was not retried. */
+  readonly attempts: number;
 
   constructor(options: GraphRequestErrorOptions) {
-    const { statusCode, code, requestId, method, path, serviceMessage } = options;
+    const { statusCode, code, requestId, method, path, serviceMessage, attempts = 1, elapsedInMs } = options;
     const missing = statusCode === 401 || statusCode === 403 ? permissionForPath(path) : undefined;
-    const parts = [`${method} ${path} failed with ${statusCode}${code ? ` ${code}` : ""}`];
+    const retried = attempts > 1 ? ` after ${attempts} attempts${elapsedInMs !== undefined ? ` in ${(elapsedInMs / 1000).toFixed(1)} s` : ""}` : "";
+    const parts = [`${method} ${path} failed with ${statusCode}${code ? ` ${code}` : ""}${retried}`];
     if (serviceMessage) parts.push(serviceMessage);
     if (missing) {
       parts.push(
@@ -97,6 +104,7 @@ export class GraphRequestError extends IntuneError {
     this.method = method;
     this.path = path;
     this.missingPermission = missing;
+    this.attempts = attempts;
   }
 }
 

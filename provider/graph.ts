@@ -1,7 +1,8 @@
 // Microsoft Graph access: @azure/identity credentials + the Graph client's own middleware chain
-// (auth -> retry honouring Retry-After -> our limiter -> transport). Built lazily inside provider
-// methods, never at module scope, so nothing of it is captured in the serialized provider.
-import { ClientSecretCredential, DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+// (one retry policy -> our limiter -> auth -> transport). Built lazily inside provider methods, never at
+// module scope, so nothing of it is captured in the serialized provider.
+import { createHash } from "crypto";
+import { type AccessToken, ClientSecretCredential, DefaultAzureCredential, type GetTokenOptions, type TokenCredential } from "@azure/identity";
 import {
   AuthenticationHandler,
   BatchRequestContent,
@@ -13,58 +14,38 @@ import {
   PageIterator,
   type PageCollection,
   ResponseType,
-  RetryHandler,
-  RetryHandlerOptions,
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { customGraphHosts, type IntuneProviderSettings } from "./config";
 import { GraphRequestError, isGraphRequestError } from "./errors";
-import { type Clock, type RequestLimits, RequestLimiter, isWriteMethod, sharedLimiter, systemClock } from "./limiter";
+import { type Clock, type RequestLimits, RequestLimiter, batchCost, costOf, isWriteMethod, sharedLimiter, systemClock } from "./limiter";
+import { RetryPolicyHandler, type RetryPolicyOptions, batchSubRequests, contextMethod, failureOf, isConnectionError } from "./retry";
 
-/** Tuning of {@link GraphApi}. */
-export interface GraphApiOptions {
-  /** Retries of 429/503/504 by the Graph client's RetryHandler (Retry-After honoured). @default 8 */
-  readonly maxRetries?: number;
-  /** Base delay of RetryHandler's backoff when no Retry-After is given. @default 1000 */
-  readonly retryDelayInMs?: number;
-  /** Retries of idempotent requests whose connection failed before a response. @default 3 */
-  readonly maxNetworkRetries?: number;
-  /** Request budget shared by the process. @default Intune's published limits */
+export { isConnectionError };
+
+/** Tuning of {@link GraphApi}: the retry policy's bounds plus the budget and the credential. */
+export interface GraphApiOptions extends RetryPolicyOptions {
+  /** Request budget. @default Intune's published limits, one limiter per app, tenant and endpoint in the process */
   readonly limits?: RequestLimits;
   /** Use this credential instead of building one from the settings (tests, custom auth). */
   readonly credential?: TokenCredential;
   readonly clock?: Clock;
+  /** Jitter source of the backoff, in [0, 1). @default Math.random */
+  readonly random?: () => number;
 }
 
-/** Limiter middleware: waits for a slot of the process-wide budget before each send (retries included). */
+/** Limiter middleware: holds slots of the budget from each send (retries included) until its answer. */
 class LimiterHandler implements Middleware {
   private next?: Middleware;
   constructor(private readonly limiter: RequestLimiter) {}
   async execute(context: Context): Promise<void> {
-    await this.limiter.acquire((context.options?.method ?? "GET").toUpperCase());
-    return this.next!.execute(context);
-  }
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-}
-
-/**
- * Retries idempotent requests whose connection broke before any response (RetryHandler only looks at
- * status codes). POST is never retried here: a create whose response was lost is recovered by the caller.
- */
-class NetworkRetryHandler implements Middleware {
-  private next?: Middleware;
-  constructor(private readonly maxRetries: number, private readonly clock: Clock) {}
-  async execute(context: Context): Promise<void> {
-    const method = (context.options?.method ?? "GET").toUpperCase();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.next!.execute(context);
-      } catch (e) {
-        if (method === "POST" || attempt >= this.maxRetries || !isConnectionError(e)) throw e;
-        await this.clock.sleep(200 * 2 ** attempt);
-      }
+    const batch = batchSubRequests(context);
+    const cost = batch ? batchCost(batch.map((r) => String(r.method))) : costOf(contextMethod(context));
+    const permit = await this.limiter.acquire(cost);
+    try {
+      await this.next!.execute(context);
+    } finally {
+      permit.release();
     }
   }
   setNext(next: Middleware): void {
@@ -72,15 +53,67 @@ class NetworkRetryHandler implements Middleware {
   }
 }
 
-/** fetch failed without an HTTP response (reset, refused, closed). */
-export function isConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const cause = (e as { cause?: { code?: string } }).cause;
-  const code = cause?.code ?? (e as { code?: string }).code;
-  return (
-    e.name === "TypeError" && /fetch failed/i.test(e.message) ||
-    ["ECONNRESET", "ECONNREFUSED", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"].includes(code ?? "")
-  );
+/**
+ * One token request at a time per credential, and the token shared until it nears expiry. MSAL caches
+ * too, but concurrent first calls each go to the token endpoint, and its cache renews only within 5
+ * minutes of expiry, so a token the service already calls expired (clock skew) would come back again.
+ */
+export class SharedTokenCredential implements TokenCredential {
+  private readonly tokens = new Map<string, { token: AccessToken; obtainedAt: number }>();
+  private readonly pending = new Map<string, Promise<AccessToken | null>>();
+
+  constructor(readonly inner: TokenCredential, private readonly now: () => number = Date.now) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const key = [scopes].flat().join(" ");
+    const cached = this.tokens.get(key);
+    if (cached && !this.stale(cached)) return cached.token;
+    let request = this.pending.get(key);
+    if (!request) {
+      const obtainedAt = this.now();
+      request = this.inner
+        .getToken(scopes, options)
+        .then((token) => {
+          if (token) this.tokens.set(key, { token, obtainedAt });
+          return token;
+        })
+        .finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
+    }
+    return request;
+  }
+
+  /** Graph rejected this token as expired: forget it, so the next caller fetches a fresh one. */
+  invalidate(token: string | undefined): void {
+    for (const [key, entry] of this.tokens) if (token === undefined || entry.token.token === token) this.tokens.delete(key);
+  }
+
+  private stale({ token, obtainedAt }: { token: AccessToken; obtainedAt: number }): boolean {
+    const now = this.now();
+    if (token.refreshAfterTimestamp !== undefined && now >= token.refreshAfterTimestamp) return true;
+    // Renew ahead of expiry: 5 minutes, or half the lifetime of a short-lived token.
+    const marginInMs = Math.min(300_000, (token.expiresOnTimestamp - obtainedAt) / 2);
+    return now >= token.expiresOnTimestamp - marginInMs;
+  }
+}
+
+const credentialsBySettings = new Map<string, SharedTokenCredential>();
+const credentialsByObject = new WeakMap<TokenCredential, SharedTokenCredential>();
+
+/** The process's one shared credential for these settings (or for this credential object). */
+export function sharedCredential(settings: IntuneProviderSettings, credential?: TokenCredential): SharedTokenCredential {
+  if (credential) {
+    if (credential instanceof SharedTokenCredential) return credential;
+    let shared = credentialsByObject.get(credential);
+    if (!shared) credentialsByObject.set(credential, (shared = new SharedTokenCredential(credential)));
+    return shared;
+  }
+  // The secret is part of the key (hashed), so a rotated secret gets a new credential.
+  const secret = settings.clientSecret ? createHash("sha256").update(settings.clientSecret).digest("hex") : "";
+  const key = [settings.tenantId, settings.clientId, settings.authorityHost, settings.graphEndpoint, secret].join("|");
+  let shared = credentialsBySettings.get(key);
+  if (!shared) credentialsBySettings.set(key, (shared = new SharedTokenCredential(createCredential(settings))));
+  return shared;
 }
 
 /** Builds the credential: a client secret when configured, otherwise DefaultAzureCredential. */
@@ -106,20 +139,27 @@ export function createCredential(settings: IntuneProviderSettings): TokenCredent
 export class GraphApi {
   readonly client: Client;
 
+  readonly limiter: RequestLimiter;
+  readonly credential: SharedTokenCredential;
+
   constructor(readonly settings: IntuneProviderSettings, options: GraphApiOptions = {}) {
     const clock = options.clock ?? systemClock;
-    const credential = options.credential ?? createCredential(settings);
+    this.credential = sharedCredential(settings, options.credential);
     const auth = new AuthenticationHandler(
-      new TokenCredentialAuthenticationProvider(credential, { scopes: [`${settings.graphEndpoint}/.default`] }),
+      new TokenCredentialAuthenticationProvider(this.credential, { scopes: [`${settings.graphEndpoint}/.default`] }),
     );
-    const retry = new RetryHandler(
-      new RetryHandlerOptions(Math.max(1, Math.round((options.retryDelayInMs ?? 1000) / 1000)), options.maxRetries ?? 8),
-    );
-    const network = new NetworkRetryHandler(options.maxNetworkRetries ?? 3, clock);
-    const limiter = options.limits
+    const limiter = (this.limiter = options.limits
       ? new RequestLimiter(options.limits, clock)
-      : sharedLimiter(`${settings.tenantId}|${settings.clientId}|${settings.graphEndpoint}`);
-    const chain: Middleware[] = [auth, retry, network, new LimiterHandler(limiter), new HTTPMessageHandler()];
+      : sharedLimiter(`${settings.tenantId}|${settings.clientId}|${settings.graphEndpoint}`));
+    const { maxAttempts, maxRetryElapsedInMs, baseDelayInMs, maxDelayInMs } = options;
+    const retry = new RetryPolicyHandler({ maxAttempts, maxRetryElapsedInMs, baseDelayInMs, maxDelayInMs }, {
+      clock,
+      random: options.random,
+      onThrottled: (delayInMs) => limiter.pause(delayInMs),
+      onTokenExpired: (authorization) => this.credential.invalidate(authorization?.replace(/^Bearer\s+/i, "")),
+    });
+    // The limiter waits before the token is attached, so a long wait never sends a token that expired meanwhile.
+    const chain: Middleware[] = [retry, new LimiterHandler(limiter), auth, new HTTPMessageHandler()];
     for (let i = 0; i < chain.length - 1; i++) chain[i].setNext!(chain[i + 1]);
     this.client = Client.initWithMiddleware({
       middleware: chain[0],
@@ -133,7 +173,7 @@ export class GraphApi {
     try {
       return await run();
     } catch (e) {
-      throw toGraphRequestError(e, method, path);
+      throw failureOf(e) ?? toGraphRequestError(e, method, path);
     }
   }
 
@@ -196,7 +236,10 @@ export class GraphApi {
     }
   }
 
-  /** Runs GETs through `$batch`, 20 per request; returns status and body per id. */
+  /**
+   * Runs GETs through `$batch`, 20 per request; returns status and body per id. Sub-requests answered
+   * 429/5xx were already sent again by the retry policy: what comes back is final.
+   */
   async batchGet(
     requests: readonly { id: string; path: string; headers?: Record<string, string> }[],
   ): Promise<Map<string, { status: number; body: unknown }>> {

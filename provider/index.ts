@@ -14,8 +14,9 @@ export {
   isNotFound,
   type ValidationFailure,
 } from "./errors";
-export { createCredential, GraphApi, type GraphApiOptions, isConnectionError, isLostResponse, toGraphRequestError } from "./graph";
-export { type Clock, intuneRequestLimits, RequestLimiter, type RequestLimits } from "./limiter";
+export { createCredential, GraphApi, type GraphApiOptions, isConnectionError, isLostResponse, SharedTokenCredential, sharedCredential, toGraphRequestError } from "./graph";
+export { batchCost, type Clock, costOf, intuneRequestLimits, type LimiterPermit, type RequestCost, RequestLimiter, type RequestLimits } from "./limiter";
+export { defaultRetryPolicy, parseRetryAfterInMs, RetryPolicyHandler, type RetryPolicyHooks, type RetryPolicyOptions } from "./retry";
 export { configure, handler, type ResourceKind } from "./dispatch";
 export { configureProvider, currentSettings, graph, setProviderOverrides } from "./runtime";
 export { DEFAULT_SCOPE_TAG_ID, scopeTagHandler, scopeTagInputsSchema, type ScopeTagInputs } from "./resources/scopeTag";

@@ -17,6 +17,8 @@ export interface LoggedRequest {
   path: string;
   status: number;
   body: unknown;
+  /** Set for `$batch` sub-requests: the id inside the batch. */
+  batchRequestId?: string;
 }
 
 export class EmulatorClient {

@@ -7,8 +7,7 @@ export function useOfflineGraph(): void {
     settings: { cloud: "public", graphEndpoint: "https://127.0.0.1:1", authorityHost: "https://127.0.0.1:1", tenantId: "t", clientId: "c" },
     graphOptions: {
       credential: { getToken: async () => ({ token: "unit-test", expiresOnTimestamp: Date.now() + 3600_000 }) },
-      maxRetries: 0,
-      maxNetworkRetries: 0,
+      maxAttempts: 1,
       limits: { writesPerWindow: 1000, requestsPerWindow: 1000, windowInMs: 1000 },
     },
   });

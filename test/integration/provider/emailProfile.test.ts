@@ -29,7 +29,7 @@ describe("integration: EmailProfile handler", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxRetries: 2, retryDelayInMs: 10 } });
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   });
   after(() => emu.close());
 

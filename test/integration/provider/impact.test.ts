@@ -31,7 +31,7 @@ describe("integration: impact analysis", () => {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxRetries: 0 } });
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 1 } });
   });
   beforeEach(() => {
     resetImpactRegistry();

@@ -16,7 +16,7 @@ describe("integration: ScopeTag handler", () => {
     client = new EmulatorClient(emu.info);
     setProviderOverrides({
       settings: resolveSettings((k) => emu.config[k], {}),
-      graphOptions: { maxRetries: 3, retryDelayInMs: 1000, limits: { writesPerWindow: 100, requestsPerWindow: 1000, windowInMs: 20_000 } },
+      graphOptions: { maxAttempts: 4, baseDelayInMs: 1000, limits: { writesPerWindow: 100, requestsPerWindow: 1000, windowInMs: 20_000 } },
     });
   });
   after(() => emu.close());
