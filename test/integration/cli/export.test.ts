@@ -69,7 +69,7 @@ describe("integration: pulumi-intune export", function () {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-export-"));
   const options = (...argv: string[]) => parseExportArgs(argv) as ExportCommandOptions;
   const exportTo = (dir: string, ...argv: string[]) =>
-    runExport({ options: options("--out", dir, ...argv), baseDir: work, env, log: () => undefined, graphOptions: { maxRetries: 2, retryDelayInMs: 10 } });
+    runExport({ options: options("--out", dir, ...argv), baseDir: work, env, log: () => undefined, graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let first: Awaited<ReturnType<typeof exportTo>>;
   let exportLog: LoggedRequest[];
 
@@ -217,7 +217,7 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("adopts everything it exported without a Graph write, and leaves nothing to change", async () => {
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxRetries: 2, retryDelayInMs: 10 } });
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     const total = first.counts.scopeTags + first.counts.emailProfiles + first.counts.assignments;
     const resources = await runProgram(first.files["index.ts"], total, {});
     await client.clearRequests();

@@ -41,7 +41,7 @@ describe("integration: adoption and lookups by name", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxRetries: 2, retryDelayInMs: 10 } });
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   });
   after(() => emu.close());
 
