@@ -8,7 +8,6 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { type ConfigGetter, resolveSettings } from "../provider/config";
 import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForOdataType, settingProperties, settingsFromGraph } from "../provider/email";
-import { normaliseSettings } from "../provider/email/wire";
 import { normaliseScopeTagIds } from "../provider/email/inputs";
 import { deepEqual } from "../provider/diff";
 import { GraphApi, type GraphApiOptions } from "../provider/graph";
@@ -339,13 +338,13 @@ const unsetLooking = (v: unknown) => v === null || v === false || v === "" || (A
  * set"), so that declared and live values stay equal and adoption writes nothing.
  */
 export function declaredSettings(platform: EmailPlatform, live: Record<string, unknown>): Record<string, unknown> {
+  // A setting left out of the program is not managed (its value stays as the tenant has it), so what
+  // looks unset is left out: adopting the export writes nothing either way.
   const normal = settingsFromGraph(platform, live);
-  const defaults = normaliseSettings(platform, {});
   const out: Record<string, unknown> = {};
   for (const p of settingProperties(platform)) {
     const v = normal[p.name];
-    if (!unsetLooking(v)) out[p.name] = v;
-    else if (v === false && !deepEqual(defaults[p.name], false)) out[p.name] = v;
+    if (v !== undefined && !unsetLooking(v)) out[p.name] = v;
   }
   return out;
 }

@@ -32,6 +32,8 @@ export interface GraphApiOptions extends RetryPolicyOptions {
   readonly clock?: Clock;
   /** Jitter source of the backoff, in [0, 1). @default Math.random */
   readonly random?: () => number;
+  /** How long a coalesced read waits for others to share its `$batch`. @default 5 */
+  readonly coalesceWindowInMs?: number;
 }
 
 /** Limiter middleware: holds slots of the budget from each send (retries included) until its answer. */
@@ -142,8 +144,11 @@ export class GraphApi {
   readonly limiter: RequestLimiter;
   readonly credential: SharedTokenCredential;
 
+  private readonly coalesceWindowInMs: number;
+
   constructor(readonly settings: IntuneProviderSettings, options: GraphApiOptions = {}) {
     const clock = options.clock ?? systemClock;
+    this.coalesceWindowInMs = options.coalesceWindowInMs ?? 5;
     this.credential = sharedCredential(settings, options.credential);
     const auth = new AuthenticationHandler(
       new TokenCredentialAuthenticationProvider(this.credential, { scopes: [`${settings.graphEndpoint}/.default`] }),
@@ -240,9 +245,70 @@ export class GraphApi {
    * Runs GETs through `$batch`, 20 per request; returns status and body per id. Sub-requests answered
    * 429/5xx were already sent again by the retry policy: what comes back is final.
    */
+  private readonly waiting: { requests: readonly BatchGetRequest[]; resolve: (r: Map<string, BatchGetAnswer>) => void; reject: (e: unknown) => void }[] = [];
+  private flushTimer?: NodeJS.Timeout;
+
+  /**
+   * GETs of concurrent callers merged into shared `$batch` round trips of at most 20: the engine reads
+   * resources in parallel on refresh, and each read alone would cost a round trip (and a latency).
+   * Requests wait at most `coalesceWindowInMs` for company; a caller's requests stay in one batch.
+   */
+  readCoalesced(requests: readonly BatchGetRequest[]): Promise<Map<string, BatchGetAnswer>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ requests, resolve, reject });
+      const queued = this.waiting.reduce((n, w) => n + w.requests.length, 0);
+      if (queued >= 20) this.flushCoalesced();
+      else this.flushTimer ??= setTimeout(() => this.flushCoalesced(), this.coalesceWindowInMs);
+    });
+  }
+
+  /**
+   * A collection through {@link readCoalesced}: `undefined` on 404; a long collection (a next page) or
+   * any other failure is read again the ordinary way, which pages and raises the error.
+   */
+  async listCoalesced<T = Record<string, unknown>>(path: string): Promise<T[] | undefined> {
+    const answer = (await this.readCoalesced([{ id: "list", path }])).get("list");
+    if (answer?.status === 404) return undefined;
+    const body = answer?.body as { value?: T[]; "@odata.nextLink"?: string } | undefined;
+    if (!answer || answer.status >= 400 || !Array.isArray(body?.value) || body?.["@odata.nextLink"]) return this.list<T>(path);
+    return body!.value;
+  }
+
+  private flushCoalesced(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const entries = this.waiting.splice(0);
+    // Whole callers into packs of at most 20 sub-requests (a caller with more is chunked by batchGet).
+    const packs: (typeof entries)[] = [];
+    let size = 0;
+    for (const e of entries) {
+      if (packs.length === 0 || size + e.requests.length > 20) {
+        packs.push([]);
+        size = 0;
+      }
+      packs[packs.length - 1].push(e);
+      size += e.requests.length;
+    }
+    for (const pack of packs) {
+      const merged = pack.flatMap((e, k) => e.requests.map((r) => ({ ...r, id: `${k}.${r.id}` })));
+      this.batchGet(merged).then(
+        (answers) =>
+          pack.forEach((e, k) => {
+            const mine = new Map<string, BatchGetAnswer>();
+            for (const r of e.requests) {
+              const a = answers.get(`${k}.${r.id}`);
+              if (a) mine.set(r.id, a);
+            }
+            e.resolve(mine);
+          }),
+        (err) => pack.forEach((e) => e.reject(err)),
+      );
+    }
+  }
+
   async batchGet(
-    requests: readonly { id: string; path: string; headers?: Record<string, string> }[],
-  ): Promise<Map<string, { status: number; body: unknown }>> {
+    requests: readonly BatchGetRequest[],
+  ): Promise<Map<string, BatchGetAnswer>> {
     const results = new Map<string, { status: number; body: unknown }>();
     for (let i = 0; i < requests.length; i += 20) {
       const chunk = requests.slice(i, i + 20);
@@ -269,6 +335,19 @@ export class GraphApi {
     }
     return results;
   }
+}
+
+/** One GET of a `$batch`. */
+export interface BatchGetRequest {
+  readonly id: string;
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** One answer of a `$batch`: status and parsed body (plain text stays a string). */
+export interface BatchGetAnswer {
+  readonly status: number;
+  readonly body: unknown;
 }
 
 /** Converts whatever the Graph client threw into a {@link GraphRequestError}. */

@@ -85,7 +85,7 @@ function groupIds(targets: TargetFacts[]): string[] {
 async function assignedGroups(profile: { urn?: string; id?: string }): Promise<Set<string>> {
   const groups = new Set<string>();
   if (known(profile.id)) {
-    const live = await graph().list<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(profile.id)}/assignments`);
+    const live = (await graph().listCoalesced<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(profile.id)}/assignments`)) ?? [];
     for (const a of live) if (a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget" && a.target.groupId) groups.add(a.target.groupId.toLowerCase());
   }
   for (const a of state().assignmentsByUrn.values()) {
@@ -216,13 +216,25 @@ export async function profileCertificateImpact(urn: string | undefined, profile:
   return facts;
 }
 
-/** Runs an impact computation; a failure becomes a warning instead of failing the preview. */
-export async function safely(urn: string | undefined, run: () => Promise<unknown>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    await engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn);
-  }
+/**
+ * Starts an impact computation beside the engine instead of inside its step: the engine runs `check`
+ * and `diff` one resource at a time, so awaiting Graph here would add a round trip per resource to every
+ * preview. The stack record (registered last) waits for all of them before the run's facts are final.
+ * A failure becomes a warning instead of failing the preview.
+ */
+export function safely(urn: string | undefined, run: () => Promise<unknown>): Promise<void> {
+  const done = run().then(
+    () => undefined,
+    (e: unknown) => engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn),
+  );
+  state().pending.push(done);
+  return Promise.resolve();
+}
+
+/** Waits until every impact computation started in this run has said what it found. */
+export async function impactSettled(): Promise<void> {
+  const s = state();
+  while (s.pending.length > 0) await Promise.all(s.pending.splice(0));
 }
 
 /** An assignment that includes and excludes the same group: Intune applies the exclusion. */

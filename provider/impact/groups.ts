@@ -23,7 +23,7 @@ export async function lookupGroups(ids: readonly string[]): Promise<Map<string, 
       { id: `u${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, headers: eventual },
       { id: `d${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.device/$count`, headers: eventual },
     ]);
-    const results = await graph().batchGet(requests);
+    const results = await graph().readCoalesced(requests);
     wanted.forEach((id, i) => {
       const g = results.get(`g${i}`);
       const users = results.get(`u${i}`)?.status === 200 ? count(results.get(`u${i}`)!.body) : 0;

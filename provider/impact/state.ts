@@ -37,4 +37,6 @@ export class ImpactState {
   readonly factsByUrn = new Map<string, ImpactFact[]>();
   /** Sentences already said per resource: the engine can ask about one resource twice (check and diff). */
   readonly said = new Set<string>();
+  /** Computations started beside the engine (see `safely`), awaited by the stack record. */
+  readonly pending: Promise<void>[] = [];
 }

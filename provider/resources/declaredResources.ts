@@ -5,7 +5,7 @@
 //  - it carries every impact fact of the run in its own inputs (`__impact`), which is how the review
 //    reads them from `pulumi preview --json` without a line of JSON in the warnings people read.
 import type { AssignmentTarget } from "./profileAssignment";
-import { emit, profileFacts } from "../impact/analyze";
+import { emit, impactSettled, profileFacts } from "../impact/analyze";
 import type { GroupInfo, ImpactFact } from "../impact/facts";
 import { lookupGroups } from "../impact/groups";
 import { currentRun, graph } from "../runtime";
@@ -89,6 +89,8 @@ export const declaredResourcesHandler: ResourceHandler = {
       // Saying who is affected must never block a preview.
       process.stderr.write(`pulumi-intune could not work out the impact of deletions: ${(e as Error).message}\n`);
     }
+    // Impact work runs beside the engine (impact/analyze.ts `safely`); the facts are final once it is done.
+    await impactSettled();
     const facts: Record<string, ImpactFact[]> = {};
     for (const [urn, list] of currentRun().impact.factsByUrn) facts[urn] = list;
     return { inputs: { ...declarations(news), [IMPACT_INPUT]: JSON.stringify(facts) } };

@@ -63,7 +63,7 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
 async function readProfile(id: string, platform: EmailPlatform, notFoundAttempts: number): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
   const refs = emailPlatforms[platform].certificateRefs;
   for (let attempt = 1; ; attempt++) {
-    const answers = await graph().batchGet([
+    const answers = await graph().readCoalesced([
       { id: "profile", path: profilePath(id) },
       ...refs.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })),
     ]);

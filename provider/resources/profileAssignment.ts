@@ -270,7 +270,8 @@ export const profileAssignmentHandler: ResourceHandler = {
 
   async read(id, props) {
     const profileId = String(props.profileId);
-    const live = await listAssignments(profileId);
+    // In a `$batch` shared with concurrent reads (refresh reads every resource in parallel).
+    const live = await graph().listCoalesced<LiveAssignment>(assignmentsPath(profileId));
     if (!live) return { id: "" };
     const owned = (props.assignmentIds ?? {}) as Record<string, string>;
     const assignmentIds: Record<string, string> = {};

@@ -120,7 +120,10 @@ export const scopeTagHandler: ResourceHandler = {
   },
 
   async read(id, props) {
-    const tag = await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
+    // In a `$batch` shared with concurrent reads (refresh reads every resource in parallel).
+    const answer = (await graph().readCoalesced([{ id: "t", path: `${collection}/${encodeURIComponent(id)}` }])).get("t");
+    if (answer?.status === 404) return { id: "" };
+    const tag = answer && answer.status < 400 ? (answer.body as RoleScopeTag) : await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
     if (!tag) return { id: "" };
     const inputs = inputsFromLive(tag, props);
     return { id, props: outputs(tag, inputs), inputs };

@@ -120,9 +120,8 @@ describe("integration: pulumi-intune export", function () {
     assert.match(sales, /scopeTagIds: \["0" \/\* Default \*\/, mailAdmins\.id\]/);
     assert.match(sales, /easServices: \["calendars", "contacts", "email"\]/);
     assert.match(sales, /durationOfEmailToSync: "oneMonth"/);
-    // A "No" on a nullable switch is kept (leaving it out would declare "not set"), other unset values are not.
-    assert.match(sales, /blockMovingMessagesToOtherEmailAccounts: false/);
-    assert.doesNotMatch(sales, /null|""|\[\]|customDomainName|useOAuth/);
+    // Unset-looking values are left out: a setting the program leaves out is not managed.
+    assert.doesNotMatch(sales, /null|""|\[\]|false|customDomainName|useOAuth|blockMovingMessagesToOtherEmailAccounts/);
     assert.match(sales, new RegExp(`identityCertificateId: "${tenant.certificates.iosScep}", // "iOS SCEP identity" \\(iosScepCertificateProfile\\)`));
 
     const smime = block("ios-s-mime");
@@ -273,7 +272,7 @@ describe("integration: pulumi-intune export", function () {
     assert.match(bad.stderr, /usage:/);
     const kind = await runCli(["export", "--select", "scopeTags,profiles"]);
     assert.strictEqual(kind.code, 1);
-    assert.match(kind.stderr, /--select takes a comma list of emailProfiles, scopeTags, assignments; got "profiles"/);
+    assert.match(kind.stderr, /`--select` takes emailProfiles, scopeTags, assignments; got "profiles"/);
     const positional = await runCli(["export", "extra"]);
     assert.strictEqual(positional.code, 1);
 

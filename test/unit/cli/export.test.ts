@@ -77,14 +77,14 @@ describe("export names and settings", () => {
     assert.strictEqual(kebabName("  ::  ", "email-profile"), "email-profile");
   });
 
-  it("declares live values except unset-looking ones, keeping false where omitting it would mean null", () => {
+  it("declares live values except unset-looking ones (a setting left out is not managed)", () => {
     const s = declaredSettings("iosIpados", {
       hostName: "h.contoso.com",
       accountName: "a",
       emailAddressSource: "primarySmtpAddress",
       usernameSource: "userPrincipalName",
       requireSsl: false, // non-nullable, default false: left out
-      blockSendingEmailFromThirdPartyApps: false, // nullable: false is not "not set"
+      blockSendingEmailFromThirdPartyApps: false, // left out: not managed, adoption keeps it
       customDomainName: "", // left out
       easServices: "email,calendars",
       useOAuth: null,
@@ -93,7 +93,6 @@ describe("export names and settings", () => {
     assert.deepStrictEqual(s, {
       usernameSource: "userPrincipalName",
       accountName: "a",
-      blockSendingEmailFromThirdPartyApps: false,
       durationOfEmailToSync: "userDefined",
       easServices: ["calendars", "email"],
       emailAddressSource: "primarySmtpAddress",
