@@ -22,10 +22,11 @@ import {
   storedViews,
 } from "../email";
 import type { CertificateInput } from "../email/platforms";
-import { GraphRequestError, IntuneResourceInitError, isGraphRequestError } from "../errors";
+import { GraphRequestError, IntuneResourceInitError } from "../errors";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
 import type { LiveObject } from "../run";
 import { currentRun, currentSettings, graph } from "../runtime";
+import { createExactlyOnce } from "./createOnce";
 import { profilesPath } from "./paths";
 import type { Props, ResourceHandler } from "./types";
 
@@ -166,11 +167,6 @@ async function findLeftBehind(platform: EmailPlatform, declared: DeclaredProfile
   return undefined;
 }
 
-/** Statuses after which a POST may or may not have been committed. */
-function outcomeUnknown(e: unknown): boolean {
-  return isGraphRequestError(e) && [0, 500, 502, 504].includes(e.statusCode);
-}
-
 /**
  * The profile an unanswered create made: of this type and name, absent before this run's first create,
  * carrying the declared values. Asks a few times (the collection can lag behind the commit).
@@ -271,22 +267,15 @@ export const emailProfileHandler: ResourceHandler = {
       if (target) body[`${r.navigation}@odata.bind`] = bindUrl(r.targetCollection, target);
     }
 
-    let id: string;
-    try {
-      id = (await graph().post<LiveProfile>(profilesPath, body)).id;
-    } catch (e) {
-      if (!outcomeUnknown(e)) throw e;
-      // Committed or not? Look, instead of creating a second one.
-      const committed = await findUnansweredCreate(platform, declared);
-      if (!committed) {
-        throw new Error(
-          `${(e as Error).message}; whether Intune committed profile "${declared.displayName}" is unknown and a lookup found nothing yet: ` +
-            "nothing is recorded, and the next `pulumi up` looks for it again before creating (README, \"Exactly once\")",
-        );
-      }
-      currentRun().adopted.add(committed.id);
-      id = committed.id;
-    }
+    const id = await createExactlyOnce(
+      `profile "${declared.displayName}"`,
+      async () => (await graph().post<LiveProfile>(profilesPath, body)).id,
+      async () => {
+        const committed = await findUnansweredCreate(platform, declared);
+        if (committed) currentRun().adopted.add(committed.id);
+        return committed?.id;
+      },
+    );
     try {
       const read = await readProfile(id, platform, 10);
       if (!read) throw new Error(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);

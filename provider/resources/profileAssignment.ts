@@ -8,6 +8,7 @@ import { diffInputs, deepEqual } from "../diff";
 import { isGraphRequestError } from "../errors";
 import { assignmentImpact, includeExcludeImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
 import { graph } from "../runtime";
+import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "./paths";
 import type { Props, ResourceHandler } from "./types";
@@ -181,29 +182,25 @@ async function addTargets(
   return { ...adopted, ...created };
 }
 
-/** Statuses after which a POST may or may not have been committed. */
-function outcomeUnknown(e: unknown): boolean {
-  return isGraphRequestError(e) && [0, 500, 502, 504].includes(e.statusCode);
-}
-
 /**
- * Creates one assignment, exactly once: when the answer is lost, the assignment list says whether the
- * tenant committed it (a profile has each target once, so a new one for this target is ours).
+ * Creates one assignment, exactly once: when the answer leaves the outcome unknown, the assignment list
+ * says whether the tenant committed it (a profile has each target once, so a new one for it is ours).
  */
 async function postTarget(profileId: string, t: AssignmentTarget, before: LiveAssignment[]): Promise<string> {
-  try {
-    return (await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t))).id;
-  } catch (e) {
-    if (!outcomeUnknown(e)) throw e;
-    const existed = new Set(before.map((a) => a.id));
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const now = (await listAssignments(profileId)) ?? [];
-      const ours = now.find((a) => !existed.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
-      if (ours) return ours.id;
-      if (attempt < 3) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-    }
-    throw e;
-  }
+  const existed = new Set(before.map((a) => a.id));
+  return createExactlyOnce(
+    `the assignment of ${targetKey(t)} to profile ${profileId}`,
+    async () => (await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t))).id,
+    async () => {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const now = (await listAssignments(profileId)) ?? [];
+        const ours = now.find((a) => !existed.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
+        if (ours) return ours.id;
+        if (attempt < 3) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+      }
+      return undefined;
+    },
+  );
 }
 
 async function removeOwned(profileId: string, ids: string[]): Promise<void> {

@@ -1,8 +1,8 @@
 // ScopeTag: /deviceManagement/roleScopeTags. The walking skeleton of every resource.
 import { z } from "zod";
 import { diffInputs, pick } from "../diff";
-import { isLostResponse } from "../graph";
 import { graph } from "../runtime";
+import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import type { Props, ResourceHandler } from "./types";
 
@@ -106,16 +106,8 @@ export const scopeTagHandler: ResourceHandler = {
   async create(inputs) {
     if (inputs.adoptExistingId !== undefined) return adopt(inputs);
     const body = { displayName: inputs.displayName, description: inputs.description ?? "" };
-    let tag: RoleScopeTag;
-    try {
-      tag = await graph().post<RoleScopeTag>(collection, body);
-    } catch (e) {
-      // The tenant may have committed the create before the connection broke: names are unique, so look.
-      if (!isLostResponse(e)) throw e;
-      const existing = await findByName(String(inputs.displayName));
-      if (!existing) throw e;
-      tag = existing;
-    }
+    // Names are unique in a tenant: after an unknown outcome, the name says whether it was committed.
+    const tag = await createExactlyOnce(`scope tag "${inputs.displayName}"`, () => graph().post<RoleScopeTag>(collection, body), () => findByName(String(inputs.displayName)));
     return { id: tag.id, outs: outputs(tag, inputs) };
   },
 

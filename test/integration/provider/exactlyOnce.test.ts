@@ -42,14 +42,23 @@ describe("integration: exactly-once EmailProfile creates", function () {
     assert.strictEqual((await posts()).length, 1);
   });
 
-  it("a connection dropped before the commit fails the create, records nothing, and the next run creates exactly one", async () => {
+  it("a connection dropped before the commit: the lookup finds nothing, so the POST is sent again: one profile", async () => {
     const news = await checked(inputs("iosIpados", { displayName: "Dropped before commit" }));
+    await client.clearRequests();
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-before", count: 1 });
-    await assert.rejects(emailProfileHandler.create(news), /whether Intune committed profile "Dropped before commit" is unknown .*the next `pulumi up` looks for it again/s);
-    assert.deepStrictEqual(await named("Dropped before commit"), []);
-    newRun();
     await emailProfileHandler.create(news);
     assert.strictEqual((await named("Dropped before commit")).length, 1);
+    assert.strictEqual((await posts()).length, 2);
+  });
+
+  it("when every POST fails without a commit, nothing is recorded and the next run creates exactly one", async () => {
+    const news = await checked(inputs("iosIpados", { displayName: "Never committed" }));
+    await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "error", count: 3 });
+    await assert.rejects(emailProfileHandler.create(news), /after 3 attempts whether Intune committed profile "Never committed" is unknown .*the next `pulumi up` looks for it again/s);
+    assert.deepStrictEqual(await named("Never committed"), []);
+    newRun();
+    await emailProfileHandler.create(news);
+    assert.strictEqual((await named("Never committed")).length, 1);
   });
 
   it("a profile an interrupted run left behind (same content, no assignments) is taken over instead of duplicated", async () => {
