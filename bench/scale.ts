@@ -26,11 +26,13 @@ const { values: flags } = parseArgs({
     sizes: { type: "string" },
     latencies: { type: "string" },
     write: { type: "boolean", default: false },
+    // Writes each operation's emulator request log as JSON there, to see where requests come from.
+    dump: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (flags.help) {
-  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--write]\n  env: BENCH_SIZES, BENCH_LATENCIES");
+  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--write] [--dump <dir>]\n  env: BENCH_SIZES, BENCH_LATENCIES");
   process.exit(0);
 }
 const listOf = (text: string, what: string): number[] =>
@@ -297,30 +299,18 @@ interface Row {
   failed?: string;
 }
 
-async function runNoop(n: number, caCertPath: string): Promise<Map<OpName, OpRun>> {
-  const project = new Project(`noop-${n}`, noopProgram, caCertPath);
-  const out = new Map<OpName, OpRun>();
-  try {
-    await project.init({ count: String(n), groupId: SEEDED_GROUPS.salesUsers.id });
-    for (const op of ops) {
-      if (op.name === "previewChanged") await project.must(["config", "set", "hostSuffix", "x"]);
-      if (op.name === "refresh") await project.must(["config", "rm", "hostSuffix"]);
-      const r = await project.run(op.args);
-      out.set(op.name, r);
-      log(`  no-op ${op.name}: ${r.wallS.toFixed(1)} s${r.code ? ` (exit ${r.code})` : ""}`);
-    }
-  } finally {
-    fs.rmSync(project.dir, { recursive: true, force: true });
-  }
-  return out;
-}
-
-async function runReal(n: number, latencyMs: number, server: ReturnType<typeof createServer>, info: EmulatorInfo, noop: Map<OpName, OpRun>): Promise<Row[]> {
+/**
+ * One N and latency: the no-op project and ours, operation by operation in lockstep (no-op first), so
+ * each floor is measured next to its run; this machine is shared and its load moves over minutes.
+ */
+async function runPair(n: number, latencyMs: number, server: ReturnType<typeof createServer>, info: EmulatorInfo): Promise<Row[]> {
   server.reset();
-  const project = new Project(`real-${n}-${latencyMs}`, realProgram, info.caCertPath);
+  const noop = new Project(`noop-${n}-${latencyMs}`, noopProgram, info.caCertPath);
+  const real = new Project(`real-${n}-${latencyMs}`, realProgram, info.caCertPath);
   const rows: Row[] = [];
   try {
-    await project.init(
+    await noop.init({ count: String(n), groupId: SEEDED_GROUPS.salesUsers.id });
+    await real.init(
       {
         count: String(n),
         groupId: SEEDED_GROUPS.salesUsers.id,
@@ -332,36 +322,46 @@ async function runReal(n: number, latencyMs: number, server: ReturnType<typeof c
       { "intune:clientSecret": info.clientSecret },
     );
     for (const op of ops) {
-      if (op.name === "previewChanged") await project.must(["config", "set", "hostSuffix", "x"]);
-      if (op.name === "refresh") await project.must(["config", "rm", "hostSuffix"]);
+      for (const project of [noop, real]) {
+        if (op.name === "previewChanged") await project.must(["config", "set", "hostSuffix", "x"]);
+        if (op.name === "refresh") await project.must(["config", "rm", "hostSuffix"]);
+      }
+      const base = await noop.run(op.args);
       // Each operation starts with empty windows, as if run on its own, and with the latency queued
       // for every request the emulator answers (this emulator applies it per $batch sub-request too).
       server.configure({ throttling: true });
       server.clearFaults();
       if (latencyMs > 0) server.injectFault({ fault: `latency;ms=${latencyMs}`, count: 1_000_000_000 });
       server.clearRequests();
-      const r = await project.run(op.args);
+      const r = await real.run(op.args);
       server.clearFaults();
       const traffic = trafficOf(server.requests());
-      const base = noop.get(op.name);
+      if (flags.dump) {
+        fs.mkdirSync(flags.dump, { recursive: true });
+        fs.writeFileSync(path.join(flags.dump, `${n}-${latencyMs}ms-${op.name}.json`), JSON.stringify(server.requests().map(({ body: _body, ...r }) => r)));
+      }
+      const failures = [base.code !== 0 ? `no-op exit ${base.code}: ${tail(base.output)}` : "", r.code !== 0 ? `exit ${r.code}: ${tail(r.output)}` : ""].filter(Boolean);
       rows.push({
         op: op.name,
         label: op.label(n),
         wallS: r.wallS,
-        noopS: base?.wallS ?? NaN,
+        noopS: base.wallS,
         floorS: throttleFloorS(traffic),
         traffic,
         rssMb: r.rssMb,
-        noopRssMb: base?.rssMb,
-        failed: r.code !== 0 ? `exit ${r.code}: ${r.output.split("\n").filter(Boolean).slice(-8).join(" | ")}` : undefined,
+        noopRssMb: base.rssMb,
+        failed: failures.length ? failures.join("; ") : undefined,
       });
-      log(`  ${latencyMs} ms ${op.name}: ${r.wallS.toFixed(1)} s, ${traffic.roundTrips} round trips, ${traffic.throttled} × 429${r.code ? ` (exit ${r.code})` : ""}`);
+      log(`  ${op.name}: ${r.wallS.toFixed(1)} s (no-op ${base.wallS.toFixed(1)} s), ${traffic.roundTrips} round trips, ${traffic.requests} requests, ${traffic.identity} identity, ${traffic.throttled} × 429`);
     }
   } finally {
-    fs.rmSync(project.dir, { recursive: true, force: true });
+    fs.rmSync(noop.dir, { recursive: true, force: true });
+    fs.rmSync(real.dir, { recursive: true, force: true });
   }
   return rows;
 }
+
+const tail = (output: string) => output.split("\n").filter(Boolean).slice(-8).join(" | ");
 
 // ------------------------------------------------------------------------------------------ targets
 
@@ -442,12 +442,10 @@ async function main(): Promise<void> {
   const misses: string[] = [];
   try {
     for (const n of sizes) {
-      log(`N = ${n}: no-op provider`);
-      const noop = await runNoop(n, info.caCertPath);
       let withoutLatency: Row[] | undefined;
       for (const latencyMs of latencies) {
-        log(`N = ${n}: pulumi-intune, latency ${latencyMs} ms`);
-        const rows = await runReal(n, latencyMs, server, info, noop);
+        log(`N = ${n}, latency ${latencyMs} ms (each operation: no-op provider, then pulumi-intune)`);
+        const rows = await runPair(n, latencyMs, server, info);
         if (latencyMs === 0) withoutLatency = rows;
         const text = table(n, latencyMs, rows, latencyMs === 0 ? undefined : withoutLatency, misses);
         sections.push(text);
