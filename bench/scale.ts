@@ -430,7 +430,9 @@ async function main(): Promise<void> {
   const pulumiVersion = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
   const header = [
     `Measured ${new Date().toISOString()} on ${os.cpus().length} CPUs (nproc ${os.availableParallelism()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-      `Node ${process.version}, Pulumi ${pulumiVersion}, emulator on 127.0.0.1 with Intune's throttles on.`,
+      `Node ${process.version}, Pulumi ${pulumiVersion}, emulator on 127.0.0.1 with Intune's throttles on; ` +
+      // Wall times on a shared machine move with its load; the lockstep no-op runs see the same load.
+      `load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}.`,
     "",
     "Commands: `pulumi up --yes --skip-preview`, `pulumi preview`, `pulumi config set hostSuffix x` + `pulumi preview`, " +
       "`pulumi refresh --yes --skip-preview`, `pulumi destroy --yes --skip-preview`; plain-JS programs (`typescript: false`) for both providers.",
