@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EmailProfile, type EmailProfileArgs, ScopeTag } from "pulumi-intune";
+import { EmailProfile, type EmailProfileArgs, ProfileAssignment, ScopeTag } from "pulumi-intune";
 
 interface Values {
   /** Per profile name: settings merged over the declared ones, and/or another platform. */
@@ -15,6 +15,8 @@ interface Values {
   omit?: string[];
   /** Per profile name: scope tags by role ("mailAdmins", "helpdesk", or "default" for the built-in tag "0"). */
   scopeTags?: Record<string, string[]>;
+  /** Per profile name: Entra ID group ids the profile is assigned to (one ProfileAssignment each). */
+  assignments?: Record<string, string[]>;
 }
 
 const valuesFile = path.join(__dirname, "values.json");
@@ -221,7 +223,10 @@ for (const [name, declared] of Object.entries(profiles)) {
     // Overrides come from JSON, so the merged object is checked by the provider at preview, not by tsc.
     settings: { ...(declared.settings as unknown as Record<string, unknown>), ...(o.settings ?? {}) },
   } as unknown as EmailProfileArgs;
-  profileIds[name] = new EmailProfile(name, args).id;
+  const profile = new EmailProfile(name, args);
+  profileIds[name] = profile.id;
+  const groups = values.assignments?.[name];
+  if (groups?.length) new ProfileAssignment(`${name}-assignment`, { profileId: profile.id, targets: groups.map((groupId) => ({ kind: "group" as const, groupId })) });
 }
 export const scopeTagId = mailAdmins.id;
 export const helpdeskTagId = helpdesk.id;

@@ -3,7 +3,8 @@
 //  - it compares the previous declarations (its old inputs) with the current ones and warns, at preview,
 //    on each deleted assignment or assigned profile, naming the groups that lose the e-mail account;
 //  - it carries every impact fact of the run in its own inputs (`__impact`), which is how the review
-//    reads them from `pulumi preview --json` without a line of JSON in the warnings people read.
+//    reads them from `pulumi preview --json` without a line of JSON in the warnings people read; the
+//    record shows as one update (`pulumi-intune`) in a preview that has impact facts.
 import type { AssignmentTarget } from "./profileAssignment";
 import { emit, impactSettled, profileFacts } from "../impact/analyze";
 import type { GroupInfo, ImpactFact } from "../impact/facts";
@@ -95,9 +96,11 @@ export const declaredResourcesHandler: ResourceHandler = {
     for (const [urn, list] of currentRun().impact.factsByUrn) facts[urn] = list;
     return { inputs: { ...declarations(news), [IMPACT_INPUT]: JSON.stringify(facts) } };
   },
-  async diff() {
-    // Never an update: the engine keeps the new inputs on a `same` step, which is all the record needs.
-    return { changes: false };
+  async diff(_id, _olds, news) {
+    // An update only when the run has impact facts: `pulumi preview --json` lists no `same` steps, and
+    // the review reads the facts from this step. Otherwise `same`: the engine keeps the new inputs anyway.
+    const facts = typeof news[IMPACT_INPUT] === "string" ? news[IMPACT_INPUT] : "{}";
+    return { changes: facts !== "{}" };
   },
   async create() {
     return { id: "pulumi-intune", outs: {} };

@@ -116,6 +116,17 @@ export class PulumiProject {
     });
   }
 
+  /**
+   * Starts `pulumi <args>` in its own process group (CLI, language host and provider), so a test can
+   * kill all of them at once with `process.kill(-child.pid, "SIGKILL")`, as a crashed CI runner would.
+   */
+  pulumiDetached(args: string[]): import("child_process").ChildProcess {
+    const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    return child;
+  }
+
   /** Like {@link pulumi} but fails with the whole output when the exit code is not 0. */
   async ok(args: string[]): Promise<PulumiResult> {
     const r = await this.pulumi(args);

@@ -19,6 +19,8 @@ export interface LoggedRequest {
   body: unknown;
   /** Set for `$batch` sub-requests: the id inside the batch. */
   batchRequestId?: string;
+  /** Injected faults, comma-joined (`chaos:<kind>` for seeded chaos). */
+  fault?: string;
 }
 
 export class EmulatorClient {

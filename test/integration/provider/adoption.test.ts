@@ -6,13 +6,14 @@ import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
 import { setProviderOverrides } from "../../../provider/runtime";
 import { resolveIdByName } from "../../../sdk/lookup";
-import { resetImpactRegistry } from "../../../provider/impact/analyze";
+import { impactSettled, resetImpactRegistry } from "../../../provider/impact/analyze";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 type Props = Record<string, any>;
-const writes = (log: LoggedRequest[]) => log.filter((r) => ["POST", "PATCH", "PUT", "DELETE"].includes(r.method) && !/oauth2/.test(r.path));
+const writes = (log: LoggedRequest[]) =>
+  log.filter((r) => ["POST", "PATCH", "PUT", "DELETE"].includes(r.method) && !/oauth2/.test(r.path) && !(r.path.endsWith("/$batch") && ((r.body as { requests?: { method: string }[] })?.requests ?? []).every((q) => q.method === "GET")));
 const FILTER = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
 
 /** What `run` writes to stderr (where impact warnings go when no engine is connected). */
@@ -22,6 +23,8 @@ async function stderrOf(run: () => Promise<unknown>): Promise<string> {
   process.stderr.write = ((chunk: string | Uint8Array) => ((text += String(chunk)), true)) as typeof process.stderr.write;
   try {
     await run();
+    // Impact work runs beside the engine; what it says is final once it has settled.
+    await impactSettled();
   } finally {
     process.stderr.write = original;
   }

@@ -1,0 +1,114 @@
+// Exactly once under combined faults, through the real Pulumi CLI: profiles of every platform, scope tags
+// and assignments through create, update, refresh and delete while the emulator's seeded chaos fails
+// ≥ 10% of the Graph requests of every method (429 with and without Retry-After, 500, 502, 503, 504,
+// connections dropped before and after the commit). Each `up` converges within two runs, each resource
+// is exactly one Graph object, the preview afterwards is empty, and destroy leaves nothing of ours.
+import * as assert from "assert";
+import { SEEDED_GROUPS } from "../../emulator";
+import type { EmulatorClient } from "../support/emulatorClient";
+import { changingSteps, type PulumiProject, type PulumiResult, useEmulatorStack } from "./harness";
+
+const profilesPath = "/deviceManagement/deviceConfigurations";
+const displayNames = [
+  "iOS: Exchange (minimal)",
+  "iOS: Exchange for all iPhones",
+  "Samsung Knox: Exchange (minimal)",
+  "Samsung Knox: Exchange with every setting",
+  "Android Enterprise Gmail: Exchange (minimal)",
+  "Android Enterprise Gmail: Exchange with every setting",
+  "Android Enterprise Nine Work: Exchange (minimal)",
+  "Android Enterprise Nine Work: Exchange with every setting",
+  "Windows 10: Exchange (minimal)",
+  "Windows 10: Exchange with every setting",
+  "Windows Phone 8.1: Exchange (minimal)",
+  "Windows Phone 8.1: Exchange with every setting",
+];
+const tagNames = ["Mail admins (e-mail profiles example)", "Helpdesk (e-mail profiles example)"];
+const assignments = { "ios-min": [SEEDED_GROUPS.salesUsers.id], "knox-max": [SEEDED_GROUPS.fieldEngineers.id, SEEDED_GROUPS.allStaff.id], "win10-min": [SEEDED_GROUPS.salesUsers.id] };
+
+describe("e2e: exactly once under combined faults (seeded chaos) with the real Pulumi CLI", function () {
+  this.timeout(1_500_000);
+  let emulator: EmulatorClient;
+  let project: PulumiProject;
+  const runs: Record<string, number> = {};
+  const injected: Record<string, number> = {};
+  let seen = 0;
+
+  /** Turns chaos on or off; turning it off adds what it injected to the totals. */
+  const chaos = async (rate: number) => {
+    if (rate === 0) {
+      const report = (await emulator.request("GET", "/_emulator/chaos")).body;
+      seen += report.requestsSeen;
+      for (const [k, n] of Object.entries(report.injected as Record<string, number>)) injected[k] = (injected[k] ?? 0) + n;
+    }
+    const r = await emulator.config({ chaos: { rate, seed: 20261201 } });
+    assert.strictEqual(r.status, 200, JSON.stringify(r.body));
+  };
+  /** Runs `pulumi <args>` until it succeeds, at most twice, and counts the runs. */
+  const converge = async (label: string, args: string[]): Promise<PulumiResult> => {
+    let last: PulumiResult | undefined;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      last = await project.pulumi(args);
+      runs[label] = attempt;
+      if (last.code === 0) return last;
+    }
+    throw new Error(`pulumi ${args.join(" ")} did not converge within two runs\n${last!.stdout}\n${last!.stderr}`);
+  };
+  const live = async () => (await emulator.graph("GET", `${profilesPath}?$top=999`)).body.value as any[];
+  const tags = async () => ((await emulator.graph("GET", "/deviceManagement/roleScopeTags?$top=999")).body.value as any[]).filter((t) => !t.isBuiltIn);
+  /** Exactly one Graph object per resource of the stack. */
+  const assertExactlyOne = async () => {
+    const profiles = await live();
+    for (const name of displayNames) assert.strictEqual(profiles.filter((p) => p.displayName === name).length, 1, name);
+    assert.strictEqual(profiles.length, displayNames.length, JSON.stringify(profiles.map((p) => p.displayName)));
+    assert.deepStrictEqual((await tags()).map((t) => t.displayName).sort(), [...tagNames].sort());
+    const byName = new Map(profiles.map((p) => [p.displayName, p.id]));
+    const expectAssigned: [string, number][] = [["iOS: Exchange (minimal)", 1], ["Samsung Knox: Exchange with every setting", 2], ["Windows 10: Exchange (minimal)", 1]];
+    for (const [name, count] of expectAssigned) {
+      const a = (await emulator.graph("GET", `${profilesPath}/${byName.get(name)}/assignments`)).body.value as any[];
+      assert.strictEqual(a.length, count, name);
+    }
+  };
+
+  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
+
+  it("creates everything under chaos, converging within two runs, exactly one object per resource", async () => {
+    project.setValues({ assignments });
+    await chaos(0.15);
+    await converge("create", ["up", "--yes", "--skip-preview"]);
+    await chaos(0);
+    await assertExactlyOne();
+  });
+
+  it("updates under chaos, and refresh under chaos reports no drift", async () => {
+    project.setValues({ assignments, overrides: { "ios-min": { settings: { durationOfEmailToSync: "oneWeek" } }, "win10-max": { settings: { syncTasks: false } } } });
+    await chaos(0.15);
+    await converge("update", ["up", "--yes", "--skip-preview"]);
+    const refresh = await converge("refresh", ["refresh", "--preview-only", "--json"]);
+    assert.deepStrictEqual(changingSteps(JSON.parse(refresh.stdout)), []);
+    await converge("refresh", ["refresh", "--yes", "--skip-preview"]);
+    await chaos(0);
+    await assertExactlyOne();
+    assert.strictEqual((await live()).find((p) => p.displayName === "iOS: Exchange (minimal)").durationOfEmailToSync, "oneWeek");
+    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
+  });
+
+  it("deletes under chaos: destroy leaves nothing of ours, and every method met faults", async () => {
+    await chaos(0.15);
+    await converge("destroy", ["destroy", "--yes", "--skip-preview"]);
+    await chaos(0);
+    const ours = (await live()).filter((p) => displayNames.includes(p.displayName));
+    assert.deepStrictEqual(ours, []);
+    assert.deepStrictEqual(await tags(), []);
+    // The mix really was combined, on every method.
+    const log = await emulator.requests();
+    const faulted = log.filter((r) => (r.fault ?? "").startsWith("chaos:"));
+    for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
+      const all = log.filter((r) => r.method === method && !r.path.startsWith("/_emulator"));
+      assert.ok(faulted.some((r) => r.method === method), `no chaos on ${method} (${all.length} requests)`);
+    }
+    const total = Object.values(injected).reduce((a, b) => a + b, 0);
+    assert.ok(total >= 0.1 * seen, `${total} faults in ${seen} requests`);
+    process.stdout.write(`      chaos: ${total} faults in ${seen} Graph requests ${JSON.stringify(injected)}; runs per operation ${JSON.stringify(runs)}\n`);
+  });
+});

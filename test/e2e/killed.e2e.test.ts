@@ -1,0 +1,45 @@
+// `pulumi up` killed with SIGKILL while it creates (CLI, language host and provider at once, as a
+// crashed runner would): some profiles are committed in the tenant but not in the state. The next
+// `pulumi refresh` and `pulumi up` finish the job, and every resource is exactly one profile.
+import * as assert from "assert";
+import type { EmulatorClient } from "../support/emulatorClient";
+import { changingSteps, type PulumiProject, useEmulatorStack } from "./harness";
+
+const profilesPath = "/deviceManagement/deviceConfigurations";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("e2e: pulumi up killed with SIGKILL while creating", function () {
+  this.timeout(900_000);
+  let emulator: EmulatorClient;
+  let project: PulumiProject;
+  const profiles = async () => ((await emulator.graph("GET", `${profilesPath}?$top=999`)).body.value as any[]).filter((p) => String(p["@odata.type"]).includes("EmailProfile") || String(p["@odata.type"]).includes("EasConfiguration") || String(p["@odata.type"]).includes("EASEmailProfile"));
+
+  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
+
+  it("leaves committed profiles that the next refresh and up take over instead of duplicating", async () => {
+    // Every read-back after a create waits, so the kill lands after commits and before the state has them.
+    await emulator.injectFault({ match: { method: "POST", path: "\\$batch" }, fault: "latency;ms=60000", count: 1000 });
+    const child = project.pulumiDetached(["up", "--yes", "--skip-preview"]);
+    const exited = new Promise((r) => child.on("exit", r));
+    const deadline = Date.now() + 180_000;
+    while ((await profiles()).length < 3 && Date.now() < deadline) await sleep(250);
+    const committed = (await profiles()).length;
+    assert.ok(committed >= 3, `only ${committed} profiles committed before the deadline`);
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    await emulator.clearFaults();
+    const state = JSON.parse((await project.ok(["stack", "export"])).stdout);
+    const recorded = (state.deployment.resources ?? []).filter((r: any) => String(r.type).endsWith("intune:EmailProfile")).length;
+    assert.ok(recorded < committed, `the kill came too late: ${recorded} recorded, ${committed} committed`);
+
+    const refresh = await project.pulumi(["refresh", "--yes", "--skip-preview"]);
+    assert.strictEqual(refresh.code, 0, refresh.stdout + refresh.stderr);
+    await project.up();
+    const live = await profiles();
+    const names = live.map((p) => p.displayName);
+    assert.strictEqual(live.length, 12, JSON.stringify(names));
+    assert.strictEqual(new Set(names).size, 12, `duplicates: ${JSON.stringify(names)}`);
+    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
+    process.stdout.write(`      ${committed} committed and ${recorded} recorded at the kill; 12 profiles after refresh + up\n`);
+  });
+});
