@@ -37,6 +37,9 @@ let workspace: string | undefined;
 /** A temp directory whose node_modules has the packed pulumi-intune, ts-node and TypeScript; projects live below it. */
 export function e2eWorkspace(): string {
   if (workspace) return workspace;
+  // Parallel e2e workers share one workspace that scripts/test.sh installed before starting them.
+  const shared = process.env.PULUMI_INTUNE_E2E_WORKSPACE;
+  if (shared && fs.existsSync(path.join(shared, "node_modules", "pulumi-intune"))) return (workspace = shared);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-e2e-"));
   const tarball = packageTarball();
   const devVersions = require(path.join(repo, "package.json")).devDependencies;
