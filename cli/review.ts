@@ -1,6 +1,7 @@
 // The pull-request review report: what a preview will change, per resource and property, and what it
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
 import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/facts";
+import { isUnknown } from "../provider/validation";
 import { type Finding, findings, type Severity, severities } from "./findings";
 import { DECLARED_RESOURCES_TYPE, factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
@@ -172,7 +173,7 @@ export function policyExitCode(report: ReviewReport, failOn: readonly FailOn[]):
 function fmt(v: unknown): string {
   if (v === undefined) return "–";
   // Pulumi's placeholder for a value computed during the update (a new profile's id, say).
-  if (v === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return "_known after `up`_";
+  if (isUnknown(v)) return "_known after `up`_";
   const s = JSON.stringify(v);
   return "`" + (s.length > 120 ? `${s.slice(0, 117)}...` : s).replace(/`/g, "'") + "`";
 }

@@ -1,9 +1,10 @@
 // zod issues -> Pulumi check failures worded "`prop` must …, got <value>".
 import type { ZodError, ZodIssue } from "zod";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { ValidationFailure } from "./errors";
 
-/** The placeholder Pulumi passes for values that are not known during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The placeholder Pulumi passes for values that are not known during preview (the runtime's own sentinel). */
+export const UNKNOWN: string = unknownValue;
 
 export function isUnknown(v: unknown): boolean {
   return v === UNKNOWN;

@@ -2,18 +2,12 @@
 // (a dynamic provider is never told the URN of the resource it works on).
 import * as pulumi from "@pulumi/pulumi";
 
-/** `urn:pulumi:<stack>::<project>::<parent types$><type>::<name>`, from the parent's URN when there is one. */
+/**
+ * The URN the resource will get, from Pulumi's own `createUrn` (parent types included), so the provider
+ * can attach impact warnings to it: a dynamic provider is never told the URN of what it works on.
+ */
 export function expectedUrn(type: string, name: string, opts?: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const parent = opts?.parent;
-  if (!parent) return pulumi.output(`urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`);
-  return parent.urn.apply((parentUrn) => {
-    // urn:pulumi:<stack>::<project>::<qualified type>::<name>
-    const [stackPart, project, qualifiedType] = parentUrn.split("::");
-    const prefix = `${stackPart}::${project}`;
-    // The root stack resource does not prefix its children's types.
-    const chain = qualifiedType === "pulumi:pulumi:Stack" ? type : `${qualifiedType}$${type}`;
-    return `${prefix}::${chain}::${name}`;
-  });
+  return pulumi.createUrn(name, type, opts?.parent);
 }
 
 /** The URN of the resource an output comes from, when it is one of ours of `type` (else undefined). */

@@ -3,7 +3,7 @@
 // a setting left out is deliberately not modelled here (see managed.ts).
 import { z } from "zod";
 import { loadGraphSchema, type SchemaProperty, shortTypeName } from "../../schema";
-import { isUnknown, show } from "../validation";
+import { isUnknown, show, UNKNOWN } from "../validation";
 import { type EmailPlatform, emailPlatformNames, emailPlatforms } from "./platforms";
 
 /** Properties managed outside `settings` (top-level inputs) or by the service. */
@@ -61,7 +61,7 @@ function platformsHaving(key: string): EmailPlatform[] {
 }
 
 function valueSchema(prop: SchemaProperty, path: string): z.ZodTypeAny {
-  const unknownOk = <T extends z.ZodTypeAny>(s: T) => z.union([z.literal("04da6b54-80e4-46f7-96ec-b56ff0331ba9"), s]);
+  const unknownOk = <T extends z.ZodTypeAny>(s: T) => z.union([z.literal(UNKNOWN), s]);
   const members = enumMembers(prop);
   let s: z.ZodTypeAny;
   if (members?.flags) {

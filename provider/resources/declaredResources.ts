@@ -93,7 +93,9 @@ export const declaredResourcesHandler: ResourceHandler = {
     // Impact work runs beside the engine (impact/analyze.ts `safely`); the facts are final once it is done.
     await impactSettled();
     const facts: Record<string, ImpactFact[]> = {};
-    for (const [urn, list] of currentRun().impact.factsByUrn) facts[urn] = list;
+    // Sorted: impact work runs concurrently, and the same run must always read the same.
+    for (const [urn, list] of [...currentRun().impact.factsByUrn].sort(([a], [b]) => a.localeCompare(b)))
+      facts[urn] = list.map((f) => JSON.stringify(f)).sort().map((j) => JSON.parse(j) as ImpactFact);
     return { inputs: { ...declarations(news), [IMPACT_INPUT]: JSON.stringify(facts) } };
   },
   async diff(_id, _olds, news) {

@@ -32,6 +32,9 @@ describe("e2e: pulumi up killed with SIGKILL while creating", function () {
     const recorded = (state.deployment.resources ?? []).filter((r: any) => String(r.type).endsWith("intune:EmailProfile")).length;
     assert.ok(recorded < committed, `the kill came too late: ${recorded} recorded, ${committed} committed`);
 
+    // A killed run leaves its lock on the stack: `pulumi cancel` removes it (what the README says to run).
+    const cancel = await project.pulumi(["cancel", "--yes"]);
+    assert.strictEqual(cancel.code, 0, cancel.stdout + cancel.stderr);
     const refresh = await project.pulumi(["refresh", "--yes", "--skip-preview"]);
     assert.strictEqual(refresh.code, 0, refresh.stdout + refresh.stderr);
     await project.up();
