@@ -1,0 +1,4 @@
+// Tenant truth (see tenantTruthSuite.ts) under the "sparse" dialect.
+import { tenantTruthSuite } from "./tenantTruthSuite";
+
+tenantTruthSuite("sparse");
