@@ -1,6 +1,6 @@
 // Drift run: Pulumi's refresh in preview mode for a stack, reduced to "which resource, which property,
 // declared vs live". Exit 0 = no drift, 2 = drift, 1 = error.
-import { spawn } from "child_process";
+import { runPulumiProcess } from "./pulumiProcess";
 import { intuneKind, parseUrn, type PreviewDigest, PreviewInputError, parsePreviewJson } from "./previewJson";
 import { mask } from "./review";
 
@@ -91,15 +91,8 @@ export async function runRefreshPreview(stack: string, cwd: string, pulumiBin = 
   process.stderr.write(`pulumi-intune drift: running \`pulumi ${args.join(" ")}\` in ${cwd}\n`);
   const ticker = setInterval(() => process.stderr.write(`  … still reading the tenant (${Math.round((Date.now() - started) / 1000)} s)\n`), 10_000);
   try {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(pulumiBin, args, { cwd, env: process.env });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (err += d));
-      child.on("error", reject);
-      child.on("close", (c) => resolve({ code: c ?? 1, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runPulumiProcess(pulumiBin, args, cwd);
+
     if (code !== 0) {
       let detail = stderr.trim();
       try {

@@ -2,10 +2,10 @@
 // a runnable TypeScript Pulumi project in which every resource adopts the existing object, so the first
 // `pulumi up` takes the tenant over without a single write. Output is deterministic: a second export of
 // the same tenant is byte-identical.
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { runPulumiProcess } from "./pulumiProcess";
 import { type ConfigGetter, resolveSettings } from "../provider/config";
 import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForOdataType, settingProperties, settingsFromGraph } from "../provider/email";
 import { normaliseScopeTagIds } from "../provider/email/inputs";
@@ -85,15 +85,8 @@ export function parseExportArgs(argv: string[]): ExportCommandOptions | "help" {
 /** `pulumi config --json --show-secrets` of a stack, as key → value. */
 export async function readStackConfig(stack: string | undefined, cwd: string, pulumiBin = "pulumi"): Promise<Record<string, string>> {
   const args = ["config", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])];
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(pulumiBin, args, { cwd, env: process.env });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", (e) => reject(new Error(`cannot run \`${pulumiBin} ${args.join(" ")}\` in ${cwd}: ${e.message}`)));
-    child.on("close", (c) => resolve({ code: c ?? 1, stdout: out, stderr: err }));
-  });
+  const { code, stdout, stderr } = await runPulumiProcess(pulumiBin, args, cwd);
+
   if (code !== 0) throw new Error(`\`pulumi ${args.join(" ")}\` in ${cwd} exited ${code}: ${stderr.trim() || stdout.trim()}`);
   const parsed = JSON.parse(stdout) as Record<string, { value?: unknown }>;
   const out: Record<string, string> = {};

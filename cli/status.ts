@@ -9,9 +9,9 @@
 // correlation: the statuses of the stack's other profiles (and of the identity certificate profile) are
 // read too, and a profile reaching the same device that matches the platform's duplicate-account rule (or a
 // certificate profile that does not reach the device) is named.
-import { spawn } from "child_process";
 import * as path from "path";
 import { parseArgs } from "util";
+import { runPulumiProcess } from "./pulumiProcess";
 import { resolveSettings } from "../provider/config";
 import { type EmailPlatform, emailPlatforms } from "../provider/email/platforms";
 import { GraphApi } from "../provider/graph";
@@ -136,19 +136,15 @@ export function configFromJson(text: string): (key: string) => string | undefine
   };
 }
 
-function runPulumi(bin: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args, "--non-interactive"], { cwd, env: process.env });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", (e) => reject(new StatusRunError(`cannot run \`${bin}\`: ${e.message}`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve(out);
-      else reject(new StatusRunError(`\`pulumi ${args.join(" ")}\` failed with exit code ${code} in ${cwd}: ${(err.trim() || out.trim()).replace(/\s+/g, " ")}`));
-    });
-  });
+async function runPulumi(bin: string, args: string[], cwd: string): Promise<string> {
+  let run;
+  try {
+    run = await runPulumiProcess(bin, [...args, "--non-interactive"], cwd);
+  } catch (e) {
+    throw new StatusRunError((e as Error).message);
+  }
+  if (run.code !== 0) throw new StatusRunError(`\`pulumi ${args.join(" ")}\` failed with exit code ${run.code} in ${cwd}: ${(run.stderr.trim() || run.stdout.trim()).replace(/\s+/g, " ")}`);
+  return run.stdout;
 }
 
 // ---------------------------------------------------------------- reading the tenant
