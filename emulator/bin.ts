@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pulumi-intune-emulator [--port N] [--state FILE]`: runs the emulator until SIGTERM/SIGINT and prints
 // one JSON line with the connection info once it accepts connections (scripts wait for that line).
-import { DIALECTS, createServer, isDialect, type EmulatorOptions } from "./index";
+import { DIALECTS, createServer, isDialect, type EmulatorOptions, seedPortalTenant } from "./index";
 
 /** A bad flag value: exit 1 with a message naming the flag, the rule and the value. */
 function fail(message: string): never {
@@ -13,10 +13,12 @@ function usage(message?: string): never {
   if (message) process.stderr.write(`pulumi-intune-emulator: ${message}\n`);
   process.stderr.write(
     "usage: pulumi-intune-emulator [--port N] [--state FILE] [--ca-dir DIR] [--tenant-id GUID] [--client-id GUID] [--client-secret S] [--throttling]\n" +
-      "                              [--dialect schema|live|sparse] [--chaos RATE --seed N]\n",
+      "                              [--dialect schema|live|sparse] [--chaos RATE --seed N] [--portal-tenant]\n",
   );
   process.exit(message ? 2 : 0);
 }
+
+let portalTenant = false;
 
 function parseArgs(argv: readonly string[]): EmulatorOptions {
   const options: { -readonly [K in keyof EmulatorOptions]: EmulatorOptions[K] } = {};
@@ -55,6 +57,10 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
       case "--throttling":
         options.throttling = true;
         break;
+      case "--portal-tenant":
+        // A tenant full of portal-made objects (to try `pulumi-intune export` on), when it starts empty.
+        portalTenant = true;
+        break;
       case "--dialect": {
         const dialect = value();
         if (!isDialect(dialect)) fail(`--dialect must be one of ${DIALECTS.join(", ")}, got ${JSON.stringify(dialect)}`);
@@ -91,6 +97,7 @@ function parseArgs(argv: readonly string[]): EmulatorOptions {
 
 async function main(): Promise<void> {
   const server = createServer(parseArgs(process.argv.slice(2)));
+  if (portalTenant && server.store.listDeviceConfigurations().length === 0) seedPortalTenant(server.store);
   const info = await server.start();
   process.stdout.write(`${JSON.stringify(info)}\n`);
   let closing = false;

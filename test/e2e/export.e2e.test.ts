@@ -8,6 +8,7 @@ import * as path from "path";
 import { createServer } from "../../emulator";
 import { EmulatorClient, type EmulatorInfo, type LoggedRequest } from "../support/emulatorClient";
 import { seedPortalTenant } from "../support/portalTenant";
+import { driftFromRefresh } from "../../cli/drift";
 import { changingSteps, PulumiProject, runCli } from "./harness";
 
 const writes = (log: LoggedRequest[]) => log.filter((r) => ["POST", "PATCH", "PUT", "DELETE"].includes(r.method) && !/oauth2|\/\$batch$/.test(r.path));
@@ -64,9 +65,13 @@ describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function 
     }
   });
 
-  it("`pulumi preview` afterwards shows no changes", async () => {
+  it("`pulumi preview` and `pulumi refresh` afterwards show no changes", async () => {
     const preview = await project.previewJson();
     assert.deepStrictEqual(changingSteps(preview), [], JSON.stringify(changingSteps(preview), null, 1).slice(0, 4000));
+    const refresh = JSON.parse((await project.ok(["refresh", "--preview-only", "--json"])).stdout);
+    assert.deepStrictEqual(driftFromRefresh(project.stack, refresh).drifted, []);
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
   });
 
   it("a second export, signed in with the stack's config, is byte-identical", async () => {
