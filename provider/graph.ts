@@ -32,7 +32,7 @@ export interface GraphApiOptions extends RetryPolicyOptions {
   readonly clock?: Clock;
   /** Jitter source of the backoff, in [0, 1). @default Math.random */
   readonly random?: () => number;
-  /** How long a coalesced read waits for others to share its `$batch`. @default 5 */
+  /** How long a coalesced read waits for others to share its `$batch`. @default 20 */
   readonly coalesceWindowInMs?: number;
 }
 
@@ -148,7 +148,7 @@ export class GraphApi {
 
   constructor(readonly settings: IntuneProviderSettings, options: GraphApiOptions = {}) {
     const clock = options.clock ?? systemClock;
-    this.coalesceWindowInMs = options.coalesceWindowInMs ?? 5;
+    this.coalesceWindowInMs = options.coalesceWindowInMs ?? 20;
     this.credential = sharedCredential(settings, options.credential);
     const auth = new AuthenticationHandler(
       new TokenCredentialAuthenticationProvider(this.credential, { scopes: [`${settings.graphEndpoint}/.default`] }),

@@ -79,30 +79,36 @@ export function batchRoutes(host: BatchHost): Route[] {
         ctx.validated = validateBatch(requireBody(ctx));
       },
       handle: async (ctx) => {
-        const statusById = new Map<string, number>();
-        const responses: Record<string, unknown>[] = [];
+        // Graph runs the sub-requests of a batch in no fixed order, side by side, unless `dependsOn`
+        // orders them (JSON batching docs); a sub-request starts when what it depends on has answered.
+        const statusById = new Map<string, Promise<number>>();
         let resetAfter = false;
-        for (const item of ctx.validated as BatchItem[]) {
+        const answers = (ctx.validated as BatchItem[]).map((item) => {
           const sub = subRequest(item, ctx.version, ctx.req);
           const entry = host.record(sub, item.id);
-          const failed = (item.dependsOn ?? []).find((d) => (statusById.get(d) ?? 0) >= 400);
-          const outcome: Outcome =
-            failed !== undefined
-              ? { response: host.errorResponse(GraphErrorFactory.failedDependency(failed), sub), faults: [] }
-              : await host.run(sub, ctx.req.headers.authorization);
-          if (outcome.reset) resetAfter = true;
-          // A sub-request "reset before" never ran; inside a batch that surfaces as a 503 for it.
-          const response = outcome.reset === "before" ? host.errorResponse(GraphErrorFactory.serviceUnavailable(), sub) : outcome.response;
-          entry.status = response.status;
-          if (outcome.faults.length) entry.fault = outcome.faults.join(",");
-          statusById.set(item.id, response.status);
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(response.headers)) headers[k === "content-type" ? "Content-Type" : k === "retry-after" ? "Retry-After" : k] = v;
-          const out: Record<string, unknown> = { id: item.id, status: response.status, headers };
-          if (response.body !== undefined) out.body = response.body;
-          else if (response.text !== undefined) out.body = response.text;
-          responses.push(out);
-        }
+          const answer = (async () => {
+            const statuses = await Promise.all((item.dependsOn ?? []).map(async (d) => [d, await statusById.get(d)!] as const));
+            const failed = statuses.find(([, status]) => status >= 400)?.[0];
+            const outcome: Outcome =
+              failed !== undefined
+                ? { response: host.errorResponse(GraphErrorFactory.failedDependency(failed), sub), faults: [] }
+                : await host.run(sub, ctx.req.headers.authorization);
+            if (outcome.reset) resetAfter = true;
+            // A sub-request "reset before" never ran; inside a batch that surfaces as a 503 for it.
+            const response = outcome.reset === "before" ? host.errorResponse(GraphErrorFactory.serviceUnavailable(), sub) : outcome.response;
+            entry.status = response.status;
+            if (outcome.faults.length) entry.fault = outcome.faults.join(",");
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(response.headers)) headers[k === "content-type" ? "Content-Type" : k === "retry-after" ? "Retry-After" : k] = v;
+            const out: Record<string, unknown> = { id: item.id, status: response.status, headers };
+            if (response.body !== undefined) out.body = response.body;
+            else if (response.text !== undefined) out.body = response.text;
+            return out;
+          })();
+          statusById.set(item.id, answer.then((o) => o.status as number));
+          return answer;
+        });
+        const responses = await Promise.all(answers);
         const result = json(200, { responses });
         if (resetAfter) result.dropConnection = true;
         return result;

@@ -61,8 +61,13 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
  * The profile and its certificate links in one `$batch` round trip. Right after a write Intune can
  * answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again.
  */
-async function readProfile(id: string, platform: EmailPlatform, notFoundAttempts: number): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
-  const refs = emailPlatforms[platform].certificateRefs;
+async function readProfile(
+  id: string,
+  platform: EmailPlatform,
+  notFoundAttempts: number,
+  withLinks = true,
+): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
+  const refs = withLinks ? emailPlatforms[platform].certificateRefs : [];
   for (let attempt = 1; ; attempt++) {
     const answers = await graph().readCoalesced([
       { id: "profile", path: profilePath(id) },
@@ -267,17 +272,20 @@ export const emailProfileHandler: ResourceHandler = {
       if (target) body[`${r.navigation}@odata.bind`] = bindUrl(r.targetCollection, target);
     }
 
+    let unanswered = false;
     const id = await createExactlyOnce(
       `profile "${declared.displayName}"`,
       async () => (await graph().post<LiveProfile>(profilesPath, body)).id,
       async () => {
+        unanswered = true;
         const committed = await findUnansweredCreate(platform, declared);
         if (committed) currentRun().adopted.add(committed.id);
         return committed?.id;
       },
     );
     try {
-      const read = await readProfile(id, platform, 10);
+      // A create that bound no link has none: reading the links back would only cost requests.
+      const read = await readProfile(id, platform, 10, Object.keys(declared.links).length > 0 || unanswered);
       if (!read) throw new Error(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);
       // Links that the create did not take (an unanswered create hides whether it did) are set by $ref.
       const missing = info.certificateRefs.filter((r) => declared.links[r.input] && read.links[r.input] !== declared.links[r.input]);
