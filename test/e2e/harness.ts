@@ -90,6 +90,10 @@ export class PulumiProject {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+      // Programs run transpile-only (the SDK's types are checked by the unit tier and tsc), and the file
+      // backend writes state once per operation instead of after every step: both only cost time here.
+      PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      PULUMI_SKIP_CHECKPOINTS: "true",
       NODE_EXTRA_CA_CERTS: emulator.caCertPath,
       // The program must get its credentials from stack config, not from the test runner's environment.
       AZURE_TENANT_ID: "",

@@ -14,7 +14,11 @@ describe("e2e: pulumi up killed with SIGKILL while creating", function () {
   let project: PulumiProject;
   const profiles = async () => ((await emulator.graph("GET", `${profilesPath}?$top=999`)).body.value as any[]).filter((p) => String(p["@odata.type"]).includes("EmailProfile") || String(p["@odata.type"]).includes("EasConfiguration") || String(p["@odata.type"]).includes("EASEmailProfile"));
 
-  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
+  useEmulatorStack("email-profiles", (s) => {
+    ({ emulator, project } = s);
+    // As users run it: the state is written after every step, so a kill leaves pending operations.
+    project.env.PULUMI_SKIP_CHECKPOINTS = "false";
+  });
 
   it("leaves committed profiles that the next refresh and up take over instead of duplicating", async () => {
     // Every read-back after a create waits, so the kill lands after commits and before the state has them.
