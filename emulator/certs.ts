@@ -2,6 +2,7 @@
 // certificate for 127.0.0.1/localhost signed by it. Keys come from Node's native RSA generator (fast);
 // node-forge only assembles and signs the X.509 certificates, which Node cannot do by itself.
 import * as crypto from "crypto";
+import * as tls from "tls";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -56,6 +57,28 @@ function createCa(): { certPem: string; keyPem: string } {
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
+}
+
+/**
+ * Whether OpenSSL accepts a certificate and key as node-forge encoded them: now and then forge writes an
+ * ASN.1 integer OpenSSL calls "illegal padding", so a pair is checked before it is used or saved.
+ */
+function acceptedByOpenSsl(certPem: string, keyPem: string): boolean {
+  try {
+    new crypto.X509Certificate(certPem);
+    tls.createSecureContext({ cert: certPem, key: keyPem });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes a pair with `make` until OpenSSL accepts it (a few tries at most). */
+function generateAccepted(make: () => { certPem: string; keyPem: string }): { certPem: string; keyPem: string } {
+  for (let attempt = 1; ; attempt++) {
+    const pair = make();
+    if (acceptedByOpenSsl(pair.certPem, pair.keyPem) || attempt >= 10) return pair;
+  }
 }
 
 function createServerCert(caCertPem: string, caKeyPem: string): { certPem: string; keyPem: string } {
@@ -117,8 +140,8 @@ export function ensureCertificates(dir: string): CertificateSet {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let caCertPem = read(path.join(dir, CA_CERT));
   let caKeyPem = read(path.join(dir, CA_KEY));
-  if (!caCertPem || !caKeyPem) {
-    const ca = createCa();
+  if (!caCertPem || !caKeyPem || !acceptedByOpenSsl(caCertPem, caKeyPem)) {
+    const ca = generateAccepted(createCa);
     caCertPem = ca.certPem;
     caKeyPem = ca.keyPem;
     writePrivate(path.join(dir, CA_KEY), caKeyPem);
@@ -126,8 +149,8 @@ export function ensureCertificates(dir: string): CertificateSet {
   }
   let serverCertPem = read(path.join(dir, SERVER_CERT));
   let serverKeyPem = read(path.join(dir, SERVER_KEY));
-  if (!serverCertPem || !serverKeyPem || !serverCertUsable(serverCertPem, caCertPem)) {
-    const server = createServerCert(caCertPem, caKeyPem);
+  if (!serverCertPem || !serverKeyPem || !serverCertUsable(serverCertPem, caCertPem) || !acceptedByOpenSsl(serverCertPem, serverKeyPem)) {
+    const server = generateAccepted(() => createServerCert(caCertPem!, caKeyPem!));
     serverCertPem = server.certPem;
     serverKeyPem = server.keyPem;
     writePrivate(path.join(dir, SERVER_KEY), serverKeyPem);
