@@ -119,7 +119,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       properties: cls === "other" ? [] : propertyChanges(step),
       replaceReasons: [...(step.replaceReasons ?? [])].sort(),
       impact,
-      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()),
+      // Sorted: impact work runs side by side, so the engine receives the warnings in no fixed order.
+      warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()).sort(),
       // Impact facts of a delete name the groups already; the note is for when no fact could be had.
       notes: cls === "delete" && impact.length === 0 ? deleteNotes(type, step) : [],
     });

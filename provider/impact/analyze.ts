@@ -82,12 +82,13 @@ function groupIds(targets: TargetFacts[]): string[] {
 }
 
 /** Group ids a profile is assigned to: in the tenant, plus what this run's ProfileAssignments add. */
-async function assignedGroups(profile: { urn?: string; id?: string }): Promise<Set<string>> {
+async function assignedGroups(profile: { urn?: string; id?: string }, options: { tenantOnly?: boolean } = {}): Promise<Set<string>> {
   const groups = new Set<string>();
   if (known(profile.id)) {
     const live = (await graph().listCoalesced<{ target: { "@odata.type": string; groupId?: string } }>(`${profilesPath}/${encodeURIComponent(profile.id)}/assignments`)) ?? [];
     for (const a of live) if (a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget" && a.target.groupId) groups.add(a.target.groupId.toLowerCase());
   }
+  if (options.tenantOnly) return groups;
   for (const a of state().assignmentsByUrn.values()) {
     if ((profile.urn && a.profileUrn === profile.urn) || (known(profile.id) && a.profileId === profile.id)) for (const g of groupIds(a.targets)) groups.add(g);
   }
@@ -195,7 +196,8 @@ async function certificateGaps(profile: ProfileFacts, groups: GroupInfo[]): Prom
 /** An assigned e-mail profile's settings change: its users are asked to approve the reconfiguration. */
 export async function profileUpdateImpact(urn: string | undefined, profile: ProfileFacts, changedSettings: string[]): Promise<ImpactFact[]> {
   if (changedSettings.length === 0 || !known(profile.id)) return [];
-  const ids = [...(await assignedGroups(profile))];
+  // Only who has the profile now is asked to approve a reconfiguration; new recipients get it fresh.
+  const ids = [...(await assignedGroups(profile, { tenantOnly: true }))];
   if (ids.length === 0) return [];
   const groups = [...(await lookupGroups(ids)).values()];
   const facts: ImpactFact[] = [{ kind: "reconfigurationPrompt", profile: profile.displayName, changedSettings, groups }];
@@ -217,24 +219,26 @@ export async function profileCertificateImpact(urn: string | undefined, profile:
 }
 
 /**
- * Starts an impact computation beside the engine instead of inside its step: the engine runs `check`
+ * Queues an impact computation instead of running it inside the engine's step: the engine runs `check`
  * and `diff` one resource at a time, so awaiting Graph here would add a round trip per resource to every
- * preview. The stack record (registered last) waits for all of them before the run's facts are final.
- * A failure becomes a warning instead of failing the preview.
+ * preview, and a computation run early would see only the resources checked so far. The stack record,
+ * registered after everything else, runs them all at once (see {@link impactSettled}), so every rule
+ * sees the whole program, whatever order the engine chose. A failure becomes a warning.
  */
 export function safely(urn: string | undefined, run: () => Promise<unknown>): Promise<void> {
-  const done = run().then(
-    () => undefined,
-    (e: unknown) => engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn),
+  state().pending.push(() =>
+    run().then(
+      () => undefined,
+      (e: unknown) => engineLog("warning", `pulumi-intune could not work out the impact of this change: ${(e as Error).message}`, urn),
+    ),
   );
-  state().pending.push(done);
   return Promise.resolve();
 }
 
-/** Waits until every impact computation started in this run has said what it found. */
+/** Runs every queued impact computation of this run (side by side: their Graph reads share batches). */
 export async function impactSettled(): Promise<void> {
   const s = state();
-  while (s.pending.length > 0) await Promise.all(s.pending.splice(0));
+  while (s.pending.length > 0) await Promise.all(s.pending.splice(0).map((start) => start()));
 }
 
 /** An assignment that includes and excludes the same group: Intune applies the exclusion. */

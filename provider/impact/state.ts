@@ -37,6 +37,6 @@ export class ImpactState {
   readonly factsByUrn = new Map<string, ImpactFact[]>();
   /** Sentences already said per resource: the engine can ask about one resource twice (check and diff). */
   readonly said = new Set<string>();
-  /** Computations started beside the engine (see `safely`), awaited by the stack record. */
-  readonly pending: Promise<void>[] = [];
+  /** Computations queued by `safely`, run by the stack record once the whole program is known. */
+  readonly pending: (() => Promise<void>)[] = [];
 }

@@ -90,7 +90,7 @@ export const declaredResourcesHandler: ResourceHandler = {
       // Saying who is affected must never block a preview.
       process.stderr.write(`pulumi-intune could not work out the impact of deletions: ${(e as Error).message}\n`);
     }
-    // Impact work runs beside the engine (impact/analyze.ts `safely`); the facts are final once it is done.
+    // The run's impact work, queued by every resource's check and diff (impact/analyze.ts `safely`).
     await impactSettled();
     const facts: Record<string, ImpactFact[]> = {};
     // Sorted: impact work runs concurrently, and the same run must always read the same.
