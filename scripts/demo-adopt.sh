@@ -47,4 +47,4 @@ echo "    Graph writes during up: $writes"
 [ "$writes" = "0" ] || { echo "adopting the export wrote to the tenant" >&2; exit 1; }
 echo "==> pulumi preview (must show no changes)"
 pulumi preview --expect-no-changes --non-interactive
-echo "demo finished: $(pulumi stack --show-urns --non-interactive | grep -c 'dynamic/intune:') resources adopted"
+echo "demo finished: $(pulumi stack --show-urns --non-interactive | grep -o 'urn:pulumi:[^ ]*dynamic/intune:[^ ]*' | sort -u | wc -l) resources adopted, no Graph write"
