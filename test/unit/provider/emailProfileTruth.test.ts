@@ -47,7 +47,7 @@ function iosAnswer(dialect: "live" | "schema" | "sparse", sent: Props): Props {
     ...sent,
   };
   if (dialect === "live") {
-    body["@odata.context"] = "https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceConfigurations/$entity";
+    body["@odata.context"] = "https://127.0.0.1:8443/beta/$metadata#deviceManagement/deviceConfigurations/$entity";
     body["@microsoft.graph.tips"] = "Use $select to choose only the properties your app needs.";
   }
   for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];

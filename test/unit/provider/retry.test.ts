@@ -19,7 +19,7 @@ function fakeClock(start = 0): Clock & { t: number; sleeps: number[] } {
 }
 
 type Outcome = Response | Error;
-const BASE = "https://graph.microsoft.com/beta";
+const BASE = "https://127.0.0.1:8443/beta";
 const PATH = "/deviceManagement/deviceConfigurations/x";
 
 /** A next middleware that answers from a script and records what each attempt sent. */
