@@ -9,20 +9,10 @@ demo="$root/.demo-adopt"
 rm -rf "$demo"
 mkdir -p "$demo"
 
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-echo "==> build"
-npm run --silent build
-bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"
-export PATH="$bin:$PATH"
-
 echo "==> starting the Intune Graph emulator with a portal-made tenant"
-node dist/emulator/bin.js --port 0 --portal-tenant >"$demo/emulator.out" 2>"$demo/emulator.err" &
-emu=$!
-trap 'kill $emu 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$demo/emulator.out" ] && break; sleep 0.1; done
-info="$(head -n 1 "$demo/emulator.out")"
-[ -n "$info" ] || { cat "$demo/emulator.err"; echo "the emulator did not start" >&2; exit 1; }
-field() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }
+EMULATOR_FLAGS=(--portal-tenant)
+# shellcheck source=scripts/start-emulator.sh
+source scripts/start-emulator.sh
 # Signed in like the provider without a stack: the AZURE_* / INTUNE_GRAPH_ENDPOINT environment.
 export AZURE_TENANT_ID="$(field tenantId)" AZURE_CLIENT_ID="$(field clientId)" AZURE_CLIENT_SECRET="$(field clientSecret)"
 export INTUNE_GRAPH_ENDPOINT="$(field graphEndpoint)" AZURE_AUTHORITY_HOST="$(field authorityHost)" NODE_EXTRA_CA_CERTS="$(field caCertPath)"

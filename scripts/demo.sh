@@ -9,20 +9,10 @@ root="$PWD"
 demo="$root/.demo"
 mkdir -p "$demo"
 
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-echo "==> build"
-npm run --silent build
-bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"
-export PATH="$bin:$PATH"
-
 echo "==> starting the Intune Graph emulator"
-node dist/emulator/bin.js --port 0 --state "$demo/emulator-state.json" >"$demo/emulator.out" 2>"$demo/emulator.err" &
-emu=$!
-trap 'kill $emu 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$demo/emulator.out" ] && break; sleep 0.1; done
-info="$(head -n 1 "$demo/emulator.out")"
-[ -n "$info" ] || { cat "$demo/emulator.err"; echo "the emulator did not start" >&2; exit 1; }
-field() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }
+EMULATOR_FLAGS=(--state "$demo/emulator-state.json")
+# shellcheck source=scripts/start-emulator.sh
+source scripts/start-emulator.sh
 echo "    graph endpoint $(field graphEndpoint)"
 
 export PULUMI_BACKEND_URL="file://$demo/state" PULUMI_CONFIG_PASSPHRASE="demo" PULUMI_HOME="$demo/pulumi-home"

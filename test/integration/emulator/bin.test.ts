@@ -1,29 +1,15 @@
 import * as assert from "assert";
-import { type ChildProcess, execFile, spawn } from "child_process";
+import { type ChildProcess, execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EmulatorInfo } from "../../../emulator";
+import { startBin } from "../../support/emulatorBin";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { iosProfile } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
-/** Starts the bin through ts-node and resolves with the JSON line it prints when ready. */
-function startBin(args: string[]): Promise<{ child: ChildProcess; info: EmulatorInfo }> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/bin.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr!.on("data", (d) => (err += d));
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve({ child, info: JSON.parse(out.slice(0, nl)) });
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited with ${code}: ${err}`)));
-  });
-}
 
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

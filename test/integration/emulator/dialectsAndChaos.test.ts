@@ -1,7 +1,8 @@
 import * as assert from "assert";
-import { type ChildProcess, execFile, spawn } from "child_process";
+import { type ChildProcess, execFile } from "child_process";
 import * as path from "path";
 import type { EmulatorInfo } from "../../../emulator";
+import { startBin } from "../../support/emulatorBin";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { type Harness, iosProfile, startHarness } from "./helpers";
 
@@ -49,21 +50,6 @@ describe("emulator integration: dialects through the control API", () => {
   });
 });
 
-/** Starts the bin through ts-node; resolves with its JSON line, or rejects with its exit code and stderr. */
-function startBin(args: string[]): Promise<{ child: ChildProcess; info: EmulatorInfo }> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/bin.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr!.on("data", (d) => (err += d));
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve({ child, info: JSON.parse(out.slice(0, nl)) });
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited with ${code}: ${err}`)));
-  });
-}
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

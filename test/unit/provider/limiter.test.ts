@@ -1,21 +1,9 @@
 import * as assert from "assert";
-import { type Clock, type RequestCost, RequestLimiter, batchCost, costOf, intuneRequestLimits } from "../../../provider/limiter";
+import { fakeClock } from "../../support/fakeClock";
+import { type RequestCost, RequestLimiter, batchCost, costOf, intuneRequestLimits } from "../../../provider/limiter";
 // The emulator's window model, used here only as the referee of what the service would admit.
 import { INTUNE_THROTTLE_LIMITS, ThrottleWindows } from "../../../emulator/throttle";
 
-/** A clock whose sleeps advance virtual time instantly, recording each wait. */
-function fakeClock(): Clock & { t: number; sleeps: number[] } {
-  const c = {
-    t: 0,
-    sleeps: [] as number[],
-    now: () => c.t,
-    sleep: async (ms: number) => {
-      c.sleeps.push(ms);
-      c.t += ms;
-    },
-  };
-  return c;
-}
 
 const small = (writes: number, requests: number, windowInMs = 20_000) => ({ writesPerWindow: writes, requestsPerWindow: requests, windowInMs });
 

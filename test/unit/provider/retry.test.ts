@@ -1,22 +1,11 @@
 import * as assert from "assert";
+import { fakeClock } from "../../support/fakeClock";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import type { Clock } from "../../../provider/limiter";
 import { RetryPolicyHandler, type RetryPolicyHooks, type RetryPolicyOptions, failureOf, parseRetryAfterInMs } from "../../../provider/retry";
 import { isLostResponse } from "../../../provider/graph";
 import type { GraphRequestError } from "../../../provider/errors";
 
-function fakeClock(start = 0): Clock & { t: number; sleeps: number[] } {
-  const c = {
-    t: start,
-    sleeps: [] as number[],
-    now: () => c.t,
-    sleep: async (ms: number) => {
-      c.sleeps.push(ms);
-      c.t += ms;
-    },
-  };
-  return c;
-}
 
 type Outcome = Response | Error;
 const BASE = "https://127.0.0.1:8443/beta";
