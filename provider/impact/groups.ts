@@ -12,7 +12,10 @@ function count(body: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Looks up groups by id; unknown ids come back with their id as name and zero members. */
+/**
+ * Looks up groups by id; unknown ids come back with their id as name and zero members. Impact work
+ * runs side by side (a hundred assignments to one group, say), so lookups in flight are shared too.
+ */
 export async function lookupGroups(ids: readonly string[]): Promise<Map<string, GroupInfo>> {
   const cache = currentRun().impact.groups;
   const wanted = [...new Set(ids.map((i) => i.toLowerCase()))].filter((id) => !cache.has(id));
@@ -23,14 +26,20 @@ export async function lookupGroups(ids: readonly string[]): Promise<Map<string, 
       { id: `u${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, headers: eventual },
       { id: `d${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.device/$count`, headers: eventual },
     ]);
-    const results = await graph().readCoalesced(requests);
+    const fetched = graph().readCoalesced(requests);
     wanted.forEach((id, i) => {
-      const g = results.get(`g${i}`);
-      const users = results.get(`u${i}`)?.status === 200 ? count(results.get(`u${i}`)!.body) : 0;
-      const devices = results.get(`d${i}`)?.status === 200 ? count(results.get(`d${i}`)!.body) : 0;
-      const name = g?.status === 200 ? String((g.body as { displayName?: string }).displayName ?? id) : `${id} (not found)`;
-      cache.set(id, { id, displayName: name, memberCount: users + devices, userCount: users, deviceCount: devices, isDeviceGroup: devices > 0 && users === 0 });
+      const info = fetched.then((results): GroupInfo => {
+        const g = results.get(`g${i}`);
+        const users = results.get(`u${i}`)?.status === 200 ? count(results.get(`u${i}`)!.body) : 0;
+        const devices = results.get(`d${i}`)?.status === 200 ? count(results.get(`d${i}`)!.body) : 0;
+        const name = g?.status === 200 ? String((g.body as { displayName?: string }).displayName ?? id) : `${id} (not found)`;
+        return { id, displayName: name, memberCount: users + devices, userCount: users, deviceCount: devices, isDeviceGroup: devices > 0 && users === 0 };
+      });
+      // A failed fetch is not remembered: the next caller asks again.
+      info.catch(() => cache.delete(id));
+      cache.set(id, info);
     });
   }
-  return new Map(ids.map((id) => [id, cache.get(id.toLowerCase())!]));
+  const infos = await Promise.all(ids.map((id) => cache.get(id.toLowerCase())!));
+  return new Map(ids.map((id, i) => [id, infos[i]]));
 }

@@ -31,8 +31,8 @@ export class ImpactState {
   readonly profilesByUrn = new Map<string, ProfileFacts>();
   readonly profilesById = new Map<string, ProfileFacts>();
   readonly assignmentsByUrn = new Map<string, AssignmentRecord>();
-  /** Group names and member counts fetched in this run. */
-  readonly groups = new Map<string, GroupInfo>();
+  /** Group names and member counts of this run, by lower-case id: a fetch in flight is shared. */
+  readonly groups = new Map<string, Promise<GroupInfo>>();
   /** Every fact said in this run, per resource URN ("" when none), for the review's machine channel. */
   readonly factsByUrn = new Map<string, ImpactFact[]>();
   /** Sentences already said per resource: the engine can ask about one resource twice (check and diff). */

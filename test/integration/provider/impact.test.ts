@@ -57,6 +57,14 @@ describe("integration: impact analysis", () => {
     assert.deepStrictEqual((await client.requests()).filter((r) => !/oauth2|openid/.test(r.path)), []);
   });
 
+  it("shares a lookup in flight: a hundred concurrent callers for one group make three sub-requests", async () => {
+    await client.clearRequests();
+    const all = await Promise.all(Array.from({ length: 100 }, (_, i) => lookupGroups(i % 2 ? [sales] : [sales.toUpperCase()])));
+    assert.ok(all.every((m) => [...m.values()][0].displayName === "Sales Users"));
+    const subRequests = (await client.requests()).filter((r) => (r as { batchRequestId?: string }).batchRequestId);
+    assert.strictEqual(subRequests.length, 3, subRequests.map((r) => r.path).join("\n"));
+  });
+
   it("names an unknown group by its id instead of failing the preview", async () => {
     const missing = "00000000-0000-0000-0000-0000000000aa";
     const g = (await lookupGroups([missing])).get(missing)!;
