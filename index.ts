@@ -1,4 +1,5 @@
 // pulumi-intune: Pulumi resources for Microsoft Intune e-mail profiles, scope tags and assignments.
+// Leaf modules only: a program loads this file, and the Graph client is for the provider process.
 export {
   EmailProfile,
   type EmailProfileArgs,
@@ -23,5 +24,5 @@ export {
   isIntuneConfigurationError,
   isIntuneValidationError,
   type ValidationFailure,
-} from "./provider";
+} from "./provider/errors";
 export { type ImpactFact, parseFacts, IMPACT_MARKER } from "./provider/impact/facts";

@@ -1,5 +1,5 @@
-// The module the serialized dynamic-provider shim requires at run time. Keeping the real code here (not
-// in the closure) keeps `__provider` tiny and stable, and old state always runs the installed version.
+// The module each resource's provider module (`__provider`, see sdk/provider.ts) requires at run time.
+// Keeping the real code here keeps `__provider` tiny and stable, and old state runs the installed version.
 import { configureProvider } from "./runtime";
 import { emailProfileHandler } from "./resources/emailProfile";
 import { profileAssignmentHandler } from "./resources/profileAssignment";

@@ -2,7 +2,7 @@
 // (one retry policy -> our limiter -> auth -> transport). Built lazily inside provider methods, never at
 // module scope, so nothing of it is captured in the serialized provider.
 import { createHash } from "crypto";
-import { type AccessToken, ClientSecretCredential, DefaultAzureCredential, type GetTokenOptions, type TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {
   AuthenticationHandler,
   BatchRequestContent,
@@ -114,12 +114,22 @@ export function sharedCredential(settings: IntuneProviderSettings, credential?: 
   const secret = settings.clientSecret ? createHash("sha256").update(settings.clientSecret).digest("hex") : "";
   const key = [settings.tenantId, settings.clientId, settings.authorityHost, settings.graphEndpoint, secret].join("|");
   let shared = credentialsBySettings.get(key);
-  if (!shared) credentialsBySettings.set(key, (shared = new SharedTokenCredential(createCredential(settings))));
+  if (!shared) credentialsBySettings.set(key, (shared = new SharedTokenCredential(onFirstToken(() => createCredential(settings)))));
   return shared;
+}
+
+/**
+ * A credential built on its first token request: a preview without Graph calls never loads
+ * @azure/identity (a tenth of a second of the provider's start, which every preview waits for).
+ */
+function onFirstToken(build: () => TokenCredential): TokenCredential {
+  let inner: TokenCredential | undefined;
+  return { getToken: (scopes, options) => (inner ??= build()).getToken(scopes, options) };
 }
 
 /** Builds the credential: a client secret when configured, otherwise DefaultAzureCredential. */
 export function createCredential(settings: IntuneProviderSettings): TokenCredential {
+  const { ClientSecretCredential, DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
   const custom = !/login\.(microsoftonline\.(com|us)|chinacloudapi\.cn)$/i.test(new URL(settings.authorityHost).hostname);
   if (settings.clientSecret) {
     return new ClientSecretCredential(settings.tenantId!, settings.clientId!, settings.clientSecret, {

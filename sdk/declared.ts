@@ -3,7 +3,7 @@
 // it a preview could not say who loses an e-mail account when a profile or an assignment is removed:
 // the record's `check` sees the previous declarations (its old inputs) next to the current ones.
 import * as pulumi from "@pulumi/pulumi";
-import { providers } from "./provider";
+import { IntuneDynamicResource } from "./provider";
 
 /** The record's type token (not `intune:` so it is never counted or shown as one of the user's resources). */
 export const DECLARED_RESOURCES_TYPE = "pulumi-nodejs:dynamic/pulumi-intune:DeclaredResources";
@@ -22,9 +22,9 @@ interface DeclaredAssignment {
 }
 
 /** The stack-level record resource itself. */
-class DeclaredResourcesRecord extends pulumi.dynamic.Resource {
+class DeclaredResourcesRecord extends IntuneDynamicResource {
   constructor(inputs: { profiles: DeclaredProfile[]; assignments: DeclaredAssignment[] }) {
-    super(providers.DeclaredResources, "pulumi-intune", inputs, {}, "pulumi-intune", "DeclaredResources");
+    super("pulumi-intune", "DeclaredResources", "pulumi-intune", inputs, {});
   }
 }
 

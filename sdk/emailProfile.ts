@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
 import { declaredResources } from "./declared";
-import { providers } from "./provider";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
@@ -115,7 +115,7 @@ export type EmailProfileArgs = {
  * of the platforms of Intune's "Add e-mail settings to devices" page. Inputs are validated at preview;
  * a change of `platform` replaces the profile; every other change is an update in place.
  */
-export class EmailProfile extends pulumi.dynamic.Resource {
+export class EmailProfile extends IntuneDynamicResource {
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly description: pulumi.Output<string | undefined>;
   declare public readonly platform: pulumi.Output<EmailPlatform>;
@@ -150,13 +150,12 @@ export class EmailProfile extends pulumi.dynamic.Resource {
       scopeTagIds: undefined,
     };
     super(
-      providers.EmailProfile,
+      "intune",
+      "EmailProfile",
       name,
       // __urn lets the provider attach impact warnings to this resource.
       { ...outputsOnly, ...args, __urn: expectedUrn("pulumi-nodejs:dynamic/intune:EmailProfile", name, opts) },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
-      "intune",
-      "EmailProfile",
     );
     declaredResources.addProfile(this, args);
   }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declaredResources } from "./declared";
-import { providers } from "./provider";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
 /** One assignment target of a profile. */
@@ -50,7 +50,7 @@ export interface ProfileAssignmentArgs {
  * assignments made in the Intune portal or by another ProfileAssignment on the same profile are never
  * erased; a target that another owner already assigned is refused with a clear error.
  */
-export class ProfileAssignment extends pulumi.dynamic.Resource {
+export class ProfileAssignment extends IntuneDynamicResource {
   /** Id of the assigned device configuration. */
   declare public readonly profileId: pulumi.Output<string>;
   /** The normalised targets, sorted by kind and group id. */
@@ -60,7 +60,8 @@ export class ProfileAssignment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ProfileAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providers.ProfileAssignment,
+      "intune",
+      "ProfileAssignment",
       name,
       {
         ...args,
@@ -71,8 +72,6 @@ export class ProfileAssignment extends pulumi.dynamic.Resource {
         __profileUrn: sourceUrn(args.profileId, "pulumi-nodejs:dynamic/intune:EmailProfile"),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
-      "intune",
-      "ProfileAssignment",
     );
     declaredResources.addAssignment(this, args);
   }

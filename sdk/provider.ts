@@ -1,50 +1,57 @@
-// The dynamic-provider objects handed to Pulumi. Their methods are serialized into state, so they only
-// forward to the installed package (`require` at run time): the text stays tiny and identical across
-// versions, and a resource in old state runs today's code.
-import type * as pulumi from "@pulumi/pulumi";
+// How our resources reach their provider. Pulumi's Node dynamic-provider host evaluates each resource's
+// `__provider` input as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
+// by serializing closures: 3.9 KB here, stored in inputs and outputs of every resource. The file backend
+// rewrites the whole snapshot after every step, so at a thousand profiles that text alone made `up`
+// twice as slow as the engine needs to be. We write the module ourselves instead: a few hundred bytes
+// that forward to the installed package, identical across versions, so old state runs today's code.
+import * as pulumi from "@pulumi/pulumi";
+import type { ResourceKind } from "../provider/dispatch";
+import { pausePromiseStacks } from "./promiseStacks";
 
-/** Loads the provider implementation of the installed pulumi-intune package. */
-function loadImplementation(): {
-  handler(kind: string): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
-  configure(get: (key: string) => string | undefined): void;
-} {
+/**
+ * The provider module of one kind. Inside the pulumi-intune repository (its demo stack, main: demo/)
+ * the package is the project itself: the nearest directory up from the program named pulumi-intune.
+ */
+export function providerModuleText(kind: ResourceKind): string {
+  return `let impl;
+function load() {
+  if (impl) return impl;
   const target = "pulumi-intune/dist/provider/dispatch.js";
-  try {
-    return require(target);
-  } catch (e) {
-    // Inside the pulumi-intune repository (its demo stack, main: demo/) the package is the project
-    // itself: the nearest directory up from the program whose package.json is pulumi-intune.
-    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(target)) throw e;
-    const path = require("path");
-    const fs = require("fs");
-    for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+  try { return (impl = require(target)); } catch (e) {
+    if (e.code !== "MODULE_NOT_FOUND" || !String(e.message).includes(target)) throw e;
+    const path = require("path"), fs = require("fs");
+    for (let dir = process.cwd(); dir !== path.dirname(dir); dir = path.dirname(dir)) {
       const manifest = path.join(dir, "package.json");
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-intune") {
-        return require(path.join(dir, "dist", "provider", "dispatch.js"));
-      }
-      if (path.dirname(dir) === dir) throw e;
+      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-intune") return (impl = require(path.join(dir, "dist/provider/dispatch.js")));
+    }
+    throw e;
+  }
+}
+const h = () => load().handler(${JSON.stringify(kind)});
+exports.handler = () => ({
+  configure: async (req) => load().configure((key) => req.config.get(key)),
+  check: (olds, news) => h().check(olds, news),
+  diff: (id, olds, news) => h().diff(id, olds, news),
+  create: (inputs) => h().create(inputs),
+  read: (id, props) => h().read(id, props),
+  update: (id, olds, news) => h().update(id, olds, news),
+  delete: (id, props) => h().delete(id, props),
+});
+`;
+}
+
+/**
+ * Base of our resources: a dynamic resource (type `pulumi-nodejs:dynamic/<module>:<kind>`, served by
+ * Pulumi's Node dynamic-provider host) with a hand-written provider module, see above.
+ */
+export abstract class IntuneDynamicResource extends pulumi.CustomResource {
+  protected constructor(module: "intune" | "pulumi-intune", kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    if ("__provider" in props) throw new Error("`__provider` is reserved for the provider module");
+    const resume = pausePromiseStacks();
+    try {
+      super(`pulumi-nodejs:dynamic/${module}:${kind}`, name, { ...props, __provider: providerModuleText(kind) }, opts);
+    } finally {
+      resume();
     }
   }
 }
-
-function shim(kind: string): pulumi.dynamic.ResourceProvider {
-  return {
-    async configure(req) {
-      loadImplementation().configure((key) => req.config.get(key));
-    },
-    check: (olds, news) => loadImplementation().handler(kind).check(olds, news),
-    diff: (id, olds, news) => loadImplementation().handler(kind).diff(id, olds, news),
-    create: (inputs) => loadImplementation().handler(kind).create(inputs),
-    read: (id, props) => loadImplementation().handler(kind).read(id, props),
-    update: (id, olds, news) => loadImplementation().handler(kind).update(id, olds, news),
-    delete: (id, props) => loadImplementation().handler(kind).delete(id, props),
-  };
-}
-
-/** One provider object per kind for the whole program: Pulumi caches serialization by object identity. */
-export const providers = {
-  ScopeTag: shim("ScopeTag"),
-  EmailProfile: shim("EmailProfile"),
-  ProfileAssignment: shim("ProfileAssignment"),
-  DeclaredResources: shim("DeclaredResources"),
-} as const;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providers } from "./provider";
+import { IntuneDynamicResource } from "./provider";
 
 /** Arguments of {@link ScopeTag}. */
 export interface ScopeTagArgs {
@@ -26,7 +26,7 @@ export interface ScopeTagArgs {
  * An Intune role scope tag (`/deviceManagement/roleScopeTags`). Scope tags limit which admins see a
  * profile; put the tag's `id` in an e-mail profile's `scopeTagIds`.
  */
-export class ScopeTag extends pulumi.dynamic.Resource {
+export class ScopeTag extends IntuneDynamicResource {
   /** Name shown in the Intune admin center. */
   declare public readonly displayName: pulumi.Output<string>;
   /** Free text for admins. */
@@ -35,6 +35,6 @@ export class ScopeTag extends pulumi.dynamic.Resource {
   declare public readonly isBuiltIn: pulumi.Output<boolean>;
 
   constructor(name: string, args: ScopeTagArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providers.ScopeTag, name, { ...args, isBuiltIn: undefined }, opts, "intune", "ScopeTag");
+    super("intune", "ScopeTag", name, { ...args, isBuiltIn: undefined }, opts);
   }
 }
