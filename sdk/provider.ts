@@ -2,7 +2,7 @@
 // `__provider` input as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
 // by serializing closures: 3.9 KB here, stored in inputs and outputs of every resource. The file backend
 // rewrites the whole snapshot after every step, so at a thousand profiles that text alone made `up`
-// twice as slow as the engine needs to be. We write the module ourselves instead: a few hundred bytes
+// twice as slow as the engine needs to be. We write the module ourselves instead: 840 bytes
 // that forward to the installed package, identical across versions, so old state runs today's code.
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider/dispatch";
@@ -13,31 +13,18 @@ import { pausePromiseStacks } from "./promiseStacks";
  * the package is the project itself: the nearest directory up from the program named pulumi-intune.
  */
 export function providerModuleText(kind: ResourceKind): string {
-  return `let impl;
-function load() {
-  if (impl) return impl;
-  const target = "pulumi-intune/dist/provider/dispatch.js";
-  try { return (impl = require(target)); } catch (e) {
-    if (e.code !== "MODULE_NOT_FOUND" || !String(e.message).includes(target)) throw e;
-    const path = require("path"), fs = require("fs");
-    for (let dir = process.cwd(); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      const manifest = path.join(dir, "package.json");
-      if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-intune") return (impl = require(path.join(dir, "dist/provider/dispatch.js")));
-    }
-    throw e;
-  }
-}
-const h = () => load().handler(${JSON.stringify(kind)});
-exports.handler = () => ({
-  configure: async (req) => load().configure((key) => req.config.get(key)),
-  check: (olds, news) => h().check(olds, news),
-  diff: (id, olds, news) => h().diff(id, olds, news),
-  create: (inputs) => h().create(inputs),
-  read: (id, props) => h().read(id, props),
-  update: (id, olds, news) => h().update(id, olds, news),
-  delete: (id, props) => h().delete(id, props),
-});
-`;
+  // Compact on purpose: this text is stored twice per resource and rewritten with every checkpoint.
+  return [
+    `let impl;const target="pulumi-intune/dist/provider/dispatch.js";`,
+    `function load(){if(impl)return impl;try{return impl=require(target)}catch(e){`,
+    `if(e.code!=="MODULE_NOT_FOUND"||!String(e.message).includes(target))throw e;const path=require("path"),fs=require("fs");`,
+    `for(let dir=process.cwd();dir!==path.dirname(dir);dir=path.dirname(dir)){const m=path.join(dir,"package.json");`,
+    `if(fs.existsSync(m)&&JSON.parse(fs.readFileSync(m,"utf8")).name==="pulumi-intune")return impl=require(path.join(dir,"dist/provider/dispatch.js"))}`,
+    `throw e}}`,
+    `const h=()=>load().handler(${JSON.stringify(kind)});`,
+    `exports.handler=()=>({configure:async(req)=>load().configure((k)=>req.config.get(k)),check:(o,n)=>h().check(o,n),`,
+    `diff:(i,o,n)=>h().diff(i,o,n),create:(p)=>h().create(p),read:(i,p)=>h().read(i,p),update:(i,o,n)=>h().update(i,o,n),delete:(i,p)=>h().delete(i,p)});`,
+  ].join("\n");
 }
 
 /**

@@ -1,0 +1,28 @@
+import * as assert from "assert";
+import * as path from "path";
+import { providerModuleText } from "../../../sdk/provider";
+
+// Evaluated the way Pulumi's Node dynamic-provider host does it (require-from-string, then handler()).
+const requireFromString: (code: string) => { handler(): Record<string, (...args: unknown[]) => Promise<any>> } = require("require-from-string");
+
+describe("unit: the hand-written provider module of our resources", () => {
+  const cwd = process.cwd();
+  // In the repository, `pulumi-intune/...` does not resolve: the module finds the package by its name.
+  before(() => process.chdir(path.join(__dirname, "..", "..", "..", "demo")));
+  after(() => process.chdir(cwd));
+
+  it("has every method the host calls, and forwards to the installed provider of its kind", async () => {
+    const provider = requireFromString(providerModuleText("EmailProfile")).handler();
+    assert.deepStrictEqual(Object.keys(provider).sort(), ["check", "configure", "create", "delete", "diff", "read", "update"]);
+    const checked = await provider.check({}, { displayName: "Win", platform: "windows10", settings: { hostName: "a b" } });
+    assert.match(JSON.stringify(checked.failures), /`settings.hostName` must be a DNS host name/);
+    const tag = await requireFromString(providerModuleText("ScopeTag")).handler().check({}, { displayName: "" });
+    assert.match(JSON.stringify(tag.failures), /displayName/);
+  });
+
+  it("stays small: it is stored twice per resource and rewritten with every checkpoint", () => {
+    for (const kind of ["EmailProfile", "ScopeTag", "ProfileAssignment", "DeclaredResources"] as const) {
+      assert.ok(providerModuleText(kind).length < 1024, `${kind}: ${providerModuleText(kind).length} bytes`);
+    }
+  });
+});
