@@ -2,28 +2,24 @@
 // `__provider` input as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
 // by serializing closures: 3.9 KB here, stored in inputs and outputs of every resource. The file backend
 // rewrites the whole snapshot after every step, so at a thousand profiles that text alone made `up`
-// twice as slow as the engine needs to be. We write the module ourselves instead: 840 bytes
+// twice as slow as the engine needs to be. We write the module ourselves instead: 500 bytes
 // that forward to the installed package, identical across versions, so old state runs today's code.
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider/dispatch";
 import { pausePromiseStacks } from "./promiseStacks";
 
 /**
- * The provider module of one kind. Inside the pulumi-intune repository (its demo stack, main: demo/)
- * the package is the project itself: the nearest directory up from the program named pulumi-intune.
+ * The provider module of one kind. Inside the pulumi-intune repository (its demo stack: Pulumi.yaml at
+ * the root, main: demo/) the package is the project itself, and the provider runs in the project root.
  */
 export function providerModuleText(kind: ResourceKind): string {
   // Compact on purpose: this text is stored twice per resource and rewritten with every checkpoint.
   return [
     `let impl;const target="pulumi-intune/dist/provider/dispatch.js";`,
-    `function load(){if(impl)return impl;try{return impl=require(target)}catch(e){`,
-    `if(e.code!=="MODULE_NOT_FOUND"||!String(e.message).includes(target))throw e;const path=require("path"),fs=require("fs");`,
-    `for(let dir=process.cwd();dir!==path.dirname(dir);dir=path.dirname(dir)){const m=path.join(dir,"package.json");`,
-    `if(fs.existsSync(m)&&JSON.parse(fs.readFileSync(m,"utf8")).name==="pulumi-intune")return impl=require(path.join(dir,"dist/provider/dispatch.js"))}`,
-    `throw e}}`,
-    `const h=()=>load().handler(${JSON.stringify(kind)});`,
-    `exports.handler=()=>({configure:async(req)=>load().configure((k)=>req.config.get(k)),check:(o,n)=>h().check(o,n),`,
-    `diff:(i,o,n)=>h().diff(i,o,n),create:(p)=>h().create(p),read:(i,p)=>h().read(i,p),update:(i,o,n)=>h().update(i,o,n),delete:(i,p)=>h().delete(i,p)});`,
+    `function load(){if(!impl)try{impl=require(target)}catch(e){if(e.code!=="MODULE_NOT_FOUND"||!String(e.message).includes(target))throw e;`,
+    `impl=require(require("path").resolve("dist/provider/dispatch.js"))}return impl}`,
+    `exports.handler=()=>{const p={configure:async(req)=>load().configure((k)=>req.config.get(k))};`,
+    `for(const m of["check","diff","create","read","update","delete"])p[m]=(...a)=>load().handler(${JSON.stringify(kind)})[m](...a);return p};`,
   ].join("\n");
 }
 
