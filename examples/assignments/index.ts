@@ -1,10 +1,11 @@
-// Profiles and their assignments. values.json says which groups each assignment targets, so a test
-// (or you) can add and remove targets and watch `pulumi preview` say what that does to people.
-import * as fs from "fs";
-import * as path from "path";
+// Profiles and their assignments. Stack config says which groups each assignment targets, so you can
+// add and remove targets and watch `pulumi preview` say what that does to people, e.g.
+//   pulumi config set --path groups.sales <group id>      (likewise field, kiosk, allStaff)
+//   pulumi config set --path 'assignments["ios-mail"][0]' sales
+import * as pulumi from "@pulumi/pulumi";
 import { EmailProfile, ProfileAssignment, type ProfileAssignmentTarget } from "pulumi-intune";
 
-interface Values {
+interface Config {
   /** Group ids by role (the emulator seeds these groups). */
   groups: { sales: string; field: string; kiosk: string; allStaff: string };
   /** Assignment name -> targets (group roles, or "allDevices"/"allLicensedUsers"). Omitted = no assignment. */
@@ -21,7 +22,16 @@ interface Values {
   omit?: string[];
 }
 
-const values: Values = JSON.parse(fs.readFileSync(path.join(__dirname, "values.json"), "utf8"));
+const config = new pulumi.Config();
+const values: Config = {
+  groups: config.requireObject<Config["groups"]>("groups"),
+  assignments: config.getObject<Config["assignments"]>("assignments"),
+  iosHostName: config.get("iosHostName"),
+  iosCertificateId: config.get("iosCertificateId"),
+  certificateAssignment: config.getObject<string[]>("certificateAssignment"),
+  windowsPlatform: config.get<"windows10" | "windowsPhone81">("windowsPlatform", { allowedValues: ["windows10", "windowsPhone81"] }),
+  omit: config.getObject<string[]>("omit"),
+};
 
 const iosMail = new EmailProfile("ios-mail", {
   displayName: "iOS: Exchange for sales",
@@ -39,7 +49,7 @@ const iosMail = new EmailProfile("ios-mail", {
 const omitted = new Set(values.omit ?? []);
 const windowsMail = omitted.has("windows-mail") ? undefined : new EmailProfile("windows-mail", {
   displayName: "Windows 10: Exchange",
-  // values.json may switch it to "windowsPhone81" (same settings); the cast keeps the settings type.
+  // Config may switch it to "windowsPhone81" (same settings); the cast keeps the settings type.
   platform: (values.windowsPlatform ?? "windows10") as "windows10",
   settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
 });
@@ -61,7 +71,7 @@ const profiles: Record<string, EmailProfile | undefined> = { "ios-mail": iosMail
 
 function targets(roles: string[]): ProfileAssignmentTarget[] {
   return roles.map((r) =>
-    r === "allDevices" || r === "allLicensedUsers" ? { kind: r } : { kind: "group" as const, groupId: values.groups[r as keyof Values["groups"]] },
+    r === "allDevices" || r === "allLicensedUsers" ? { kind: r } : { kind: "group" as const, groupId: values.groups[r as keyof Config["groups"]] },
   );
 }
 

@@ -1,12 +1,12 @@
-// One minimal and one maximal e-mail profile per platform. values.json (optional) changes a profile's
-// settings or platform, and names certificate profiles for the certificate-authentication profiles;
-// the e2e tests edit it to drive changes without touching stack config.
-import * as fs from "fs";
-import * as path from "path";
+// One minimal and one maximal e-mail profile per platform. Stack config (all optional, objects as JSON
+// or with `pulumi config set --path`) changes a profile's settings or platform, names the certificate
+// profiles for certificate authentication, and assigns profiles to groups, e.g.
+//   pulumi config set --path 'overrides["ios-min"].settings.durationOfEmailToSync' oneWeek
+//   pulumi config set --path 'assignments["ios-min"][0]' <group id>
 import * as pulumi from "@pulumi/pulumi";
 import { EmailProfile, type EmailProfileArgs, ProfileAssignment, ScopeTag } from "pulumi-intune";
 
-interface Values {
+interface Config {
   /** Per profile name: settings merged over the declared ones, and/or another platform. */
   overrides?: Record<string, { settings?: Record<string, unknown>; platform?: string; displayName?: string }>;
   /** Certificate profile ids that exist in the tenant (created outside this stack). */
@@ -19,8 +19,14 @@ interface Values {
   assignments?: Record<string, string[]>;
 }
 
-const valuesFile = path.join(__dirname, "values.json");
-const values: Values = fs.existsSync(valuesFile) ? JSON.parse(fs.readFileSync(valuesFile, "utf8")) : {};
+const config = new pulumi.Config();
+const values: Config = {
+  overrides: config.getObject<Config["overrides"]>("overrides"),
+  certificates: config.getObject<Config["certificates"]>("certificates"),
+  omit: config.getObject<string[]>("omit"),
+  scopeTags: config.getObject<Config["scopeTags"]>("scopeTags"),
+  assignments: config.getObject<Config["assignments"]>("assignments"),
+};
 
 const mailAdmins = new ScopeTag("mail-admins", { displayName: "Mail admins (e-mail profiles example)" });
 const helpdesk = new ScopeTag("helpdesk", { displayName: "Helpdesk (e-mail profiles example)", description: "First-line support" });
@@ -220,7 +226,7 @@ for (const [name, declared] of Object.entries(profiles)) {
     ...(o.displayName ? { displayName: o.displayName } : {}),
     ...(o.platform ? { platform: o.platform } : {}),
     ...(values.scopeTags?.[name] ? { scopeTagIds: values.scopeTags[name].map((role) => tagIds[role]) } : {}),
-    // Overrides come from JSON, so the merged object is checked by the provider at preview, not by tsc.
+    // Overrides come from stack config, so the merged object is checked by the provider at preview, not by tsc.
     settings: { ...(declared.settings as unknown as Record<string, unknown>), ...(o.settings ?? {}) },
   } as unknown as EmailProfileArgs;
   const profile = new EmailProfile(name, args);

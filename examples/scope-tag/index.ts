@@ -1,18 +1,13 @@
-// A scope tag for the admins who manage e-mail profiles. The values that tests change live in
-// values.json, so a change shows up as a change of this resource alone (stack config would also
-// touch the default provider).
-import * as fs from "fs";
-import * as path from "path";
+// A scope tag for the admins who manage e-mail profiles. Its name and description can come from stack
+// config: `pulumi config set description "Admins for EMEA and APAC"`, then `pulumi preview`.
+import * as pulumi from "@pulumi/pulumi";
 import { ScopeTag } from "pulumi-intune";
 
-const valuesFile = path.join(__dirname, "values.json");
-const values: { displayName?: string; description?: string } = fs.existsSync(valuesFile)
-  ? JSON.parse(fs.readFileSync(valuesFile, "utf8"))
-  : {};
+const config = new pulumi.Config();
 
 const tag = new ScopeTag("mail-admins", {
-  displayName: values.displayName ?? "EMEA mail admins",
-  description: values.description ?? "Admins who manage e-mail profiles in EMEA",
+  displayName: config.get("displayName") ?? "EMEA mail admins",
+  description: config.get("description") ?? "Admins who manage e-mail profiles in EMEA",
 });
 
 export const scopeTagId = tag.id;

@@ -58,7 +58,7 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   });
 
   it("says at preview who receives each profile and what happens to existing accounts, writing nothing", async () => {
-    project.setValues({ groups, assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
+    await project.setConfig({ groups, assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
     await emulator.clearRequests();
     const preview = await project.previewJson();
     assert.deepStrictEqual(writesIn(await emulator.requests()), []);
@@ -101,7 +101,7 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   });
 
   it("warns that users must approve the reconfiguration when an assigned profile changes", async () => {
-    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
+    await project.setConfig({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
     const preview = await project.previewJson();
     const prompt = facts(preview, "ios-mail").find((f) => f.kind === "reconfigurationPrompt") as Extract<ImpactFact, { kind: "reconfigurationPrompt" }>;
     assert.deepStrictEqual(prompt.changedSettings, ["settings.hostName"]);
@@ -111,7 +111,7 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   });
 
   it("warns that the account is removed when a target goes away", async () => {
-    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.setConfig({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     const preview = await project.previewJson();
     const removal = facts(preview, "knox-b-assignment").find((f) => f.kind === "accountRemoval") as Extract<ImpactFact, { kind: "accountRemoval" }>;
     assert.deepStrictEqual(removal.groups.map((g) => g.displayName), ["Kiosk Devices"]);
@@ -122,14 +122,14 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
 
   it("keeps two ProfileAssignments on one profile from erasing each other, and refuses a shared target", async () => {
     const iosId = (await project.outputs()).iosMailId;
-    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.setConfig({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     await project.up();
     assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId).sort(), [groups.sales, groups.field].sort());
-    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.setConfig({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     await project.up();
     assert.deepStrictEqual((await assignmentsOf(iosId)).map((a) => a.target.groupId).sort(), [groups.sales, groups.field, groups.allStaff].sort());
 
-    project.setValues({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.setConfig({ groups, iosHostName: "mail.contoso.com", assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     const clash = await project.pulumi(["up", "--yes", "--skip-preview"]);
     assert.notStrictEqual(clash.code, 0);
     assert.match(clash.stdout + clash.stderr, /already has an assignment for group:[0-9a-f-]+ .* that this ProfileAssignment does not own/);
@@ -138,7 +138,7 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
 
   it("warns when the certificate and trusted-root profiles do not reach every group of the e-mail profile", async () => {
     // ios-mail-2 gains Kiosk Devices; ios-mail already reaches Sales and All Staff, ios-mail-2 Field Engineers.
-    project.setValues({ groups, iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
+    await project.setConfig({ groups, iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field"] } });
     const preview = await project.previewJson();
     type Gap = Extract<ImpactFact, { kind: "certificateChainGap" }>;
     const gaps = facts(preview, "ios-mail-2-assignment").filter((f) => f.kind === "certificateChainGap") as Gap[];
@@ -162,7 +162,7 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
   });
 
   it("warns at preview, with group names and counts, when an assignment or an assigned profile is deleted", async () => {
-    project.setValues({ groups, omit: ["windows-mail"], iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "knox-a": ["field"] } });
+    await project.setConfig({ groups, omit: ["windows-mail"], iosCertificateId: certificateId, certificateAssignment: ["sales"], assignments: { "ios-mail": ["sales", "allStaff"], "ios-mail#2": ["field", "kiosk"], "knox-a": ["field"] } });
     const preview = await project.previewJson();
     const deletes = changingSteps(preview).filter((s) => s.op === "delete").map((s) => s.urn.split("::").pop()).sort();
     assert.deepStrictEqual(deletes, ["knox-b-assignment", "windows-mail", "windows-mail-assignment"]);

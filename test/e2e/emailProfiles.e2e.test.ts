@@ -24,9 +24,9 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
       emailTypes.includes(String(p["@odata.type"]).replace("#microsoft.graph.", "")),
     );
   const byName = async (displayName: string) => (await profiles()).find((p) => p.displayName === displayName);
-  const setValues = (v: any) => {
+  const setConfig = async (v: any) => {
     values = v;
-    project.setValues(v);
+    await project.setConfig(v);
   };
 
   useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
@@ -59,7 +59,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
 
   it("changes one setting per platform and shows only that property", async () => {
     const changed = ["ios-min", "knox-min", "gmail-min", "nine-min", "win10-min", "wp81-min"];
-    setValues({ overrides: Object.fromEntries(changed.map((n) => [n, { settings: { durationOfEmailToSync: "oneWeek" } }])) });
+    await setConfig({ overrides: Object.fromEntries(changed.map((n) => [n, { settings: { durationOfEmailToSync: "oneWeek" } }])) });
     const preview = await project.previewJson();
     const steps = changingSteps(preview);
     assert.deepStrictEqual(steps.map((s) => s.urn.split("::").pop()).sort(), [...changed].sort());
@@ -86,7 +86,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
 
   it("replaces a profile whose platform changes, caused by `platform`", async () => {
     const before = await byName("Windows Phone 8.1: Exchange (minimal)");
-    setValues({ ...values, overrides: { ...values.overrides, "wp81-min": { platform: "windows10", settings: { durationOfEmailToSync: "oneWeek", emailAddressSource: "primarySmtpAddress" } } } });
+    await setConfig({ ...values, overrides: { ...values.overrides, "wp81-min": { platform: "windows10", settings: { durationOfEmailToSync: "oneWeek", emailAddressSource: "primarySmtpAddress" } } } });
     const preview = await project.previewJson();
     const steps = changingSteps(preview, "EmailProfile");
     assert.strictEqual(steps.length, 1);
@@ -137,7 +137,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     const androidPkcs = await cert("androidPkcsCertificateProfile", "Android PKCS", { certificateTemplateName: "User", certificationAuthority: "ca.contoso.com", certificationAuthorityName: "Contoso CA" });
     assert.ok(iosScep.id && iosScep2.id && androidPkcs.id, JSON.stringify([iosScep, androidPkcs]));
 
-    setValues({ ...values, certificates: { iosIdentity: iosScep.id, androidIdentity: androidPkcs.id } });
+    await setConfig({ ...values, certificates: { iosIdentity: iosScep.id, androidIdentity: androidPkcs.id } });
     await project.up();
     const iosCert = await byName("iOS: Exchange with certificate authentication");
     const knoxCert = await byName("Samsung Knox: Exchange with certificate authentication");
@@ -151,7 +151,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     assert.ok(outputs.includes(`"identityCertificateId": "${iosScep.id}"`));
     assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
 
-    setValues({ ...values, certificates: { iosIdentity: iosScep2.id, androidIdentity: androidPkcs.id } });
+    await setConfig({ ...values, certificates: { iosIdentity: iosScep2.id, androidIdentity: androidPkcs.id } });
     const preview = changingSteps(await project.previewJson());
     assert.deepStrictEqual(preview.map((s) => [s.urn.split("::").pop(), Object.keys(s.detailedDiff ?? {})]), [["ios-cert", ["identityCertificateId"]]]);
     await emulator.clearRequests();
@@ -163,7 +163,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
 
   it("moves a profile between scope tags, the built-in Default tag by reference, in any order", async () => {
     const { scopeTagId, helpdeskTagId } = await project.outputs();
-    setValues({ ...values, scopeTags: { "ios-max": ["helpdesk", "default"], "ios-min": ["mailAdmins"] } });
+    await setConfig({ ...values, scopeTags: { "ios-max": ["helpdesk", "default"], "ios-min": ["mailAdmins"] } });
     const preview = changingSteps(await project.previewJson());
     assert.deepStrictEqual(
       preview.map((s) => [s.urn.split("::").pop(), Object.keys(s.detailedDiff ?? {}).every((k) => k.startsWith("scopeTagIds"))]).sort(),
@@ -173,7 +173,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     assert.deepStrictEqual([...(await byName("iOS: Exchange for all iPhones")).roleScopeTagIds].sort(), ["0", helpdeskTagId].sort());
     assert.deepStrictEqual((await byName("iOS: Exchange (minimal)")).roleScopeTagIds, [scopeTagId]);
     // The same set in another order is no change; neither is the empty list the tenant turns into "0".
-    setValues({ ...values, scopeTags: { "ios-max": ["default", "helpdesk", "helpdesk"], "ios-min": ["mailAdmins"], "knox-min": [] } });
+    await setConfig({ ...values, scopeTags: { "ios-max": ["default", "helpdesk", "helpdesk"], "ios-min": ["mailAdmins"], "knox-min": [] } });
     assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
   });
 

@@ -74,7 +74,7 @@ describe("e2e: exactly once under combined faults (seeded chaos) with the real P
   useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
 
   it("creates everything under chaos, converging within two runs, exactly one object per resource", async () => {
-    project.setValues({ assignments });
+    await project.setConfig({ assignments });
     await chaos(0.15);
     await converge("create", ["up", "--yes", "--skip-preview"]);
     await chaos(0);
@@ -83,7 +83,7 @@ describe("e2e: exactly once under combined faults (seeded chaos) with the real P
 
   it("updates under chaos, and refresh under chaos reports no drift", async () => {
     const week = { settings: { durationOfEmailToSync: "oneWeek" } };
-    project.setValues({ assignments, overrides: { "ios-min": week, "knox-min": week, "gmail-min": week, "nine-min": week, "win10-min": week, "wp81-min": week, "win10-max": { settings: { syncTasks: false } } } });
+    await project.setConfig({ assignments, overrides: { "ios-min": week, "knox-min": week, "gmail-min": week, "nine-min": week, "win10-min": week, "wp81-min": week, "win10-max": { settings: { syncTasks: false } } } });
     await chaos(0.15);
     // Chaos decides per request; these make sure the few PATCHes meet a fault too.
     await emulator.injectFault({ match: { method: "PATCH" }, fault: "unavailable", count: 2 });

@@ -155,9 +155,25 @@ export class PulumiProject {
     await this.ok(["config", "set", "--secret", "intune:clientSecret", this.emulator.clientSecret]);
   }
 
-  /** Writes `values.json`, which the example programs read for their changeable values. */
-  setValues(values: unknown): void {
-    fs.writeFileSync(path.join(this.dir, "values.json"), JSON.stringify(values, null, 2));
+  private exampleConfigKeys = new Set<string>();
+
+  /**
+   * Sets the example's own stack config (project namespace) to exactly these keys, as a person would
+   * with `pulumi config set`: strings as they are, objects and lists as structured values. Keys set by
+   * an earlier call and absent now are removed.
+   */
+  async setConfig(values: Record<string, unknown>): Promise<void> {
+    const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8"))![1];
+    const entries = Object.entries(values).filter(([, v]) => v !== undefined);
+    const gone = [...this.exampleConfigKeys].filter((k) => !entries.some(([key]) => key === k));
+    if (gone.length > 0) await this.ok(["config", "rm-all", ...gone]);
+    if (entries.length > 0) {
+      const json = Object.fromEntries(
+        entries.map(([k, v]) => [`${project}:${k}`, typeof v === "string" ? { value: v, secret: false } : { value: JSON.stringify(v), objectValue: v, secret: false }]),
+      );
+      await this.ok(["config", "set-all", "--json", JSON.stringify(json)]);
+    }
+    this.exampleConfigKeys = new Set(entries.map(([k]) => k));
   }
 
   async previewJson(extra: string[] = []): Promise<PreviewDigest> {

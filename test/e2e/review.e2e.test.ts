@@ -55,7 +55,7 @@ describe("e2e: review report from real `pulumi preview --json`", function () {
   });
 
   it("renders the first preview: creates, who receives each profile, duplicate accounts, a device group", async () => {
-    project.setValues({ groups, assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
+    await project.setConfig({ groups, assignments: { "ios-mail": ["sales"], "windows-mail": ["sales"], "knox-a": ["field"], "knox-b": ["field", "kiosk"] } });
     const file = await previewTo("create.json");
     const md = await review([file]);
     assert.strictEqual(md.code, 0, md.stderr);
@@ -67,7 +67,7 @@ describe("e2e: review report from real `pulumi preview --json`", function () {
   });
 
   it("renders updates, a replacement caused by `platform`, a delete and removed targets; the policy gate trips", async () => {
-    project.setValues({
+    await project.setConfig({
       groups,
       iosHostName: "mail.contoso.com",
       windowsPlatform: "windowsPhone81",

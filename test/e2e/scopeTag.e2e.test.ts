@@ -41,7 +41,7 @@ describe("e2e: ScopeTag with the real Pulumi CLI", function () {
   });
 
   it("shows exactly the changed property in preview --json and --diff", async () => {
-    project.setValues({ description: "Admins for EMEA and APAC" });
+    await project.setConfig({ description: "Admins for EMEA and APAC" });
     const preview = await project.previewJson();
     const steps = changingSteps(preview, "ScopeTag");
     assert.strictEqual(steps.length, 1);
@@ -80,7 +80,7 @@ describe("e2e: ScopeTag with the real Pulumi CLI", function () {
   });
 
   it("converges through a storm of 429s", async () => {
-    project.setValues({ description: "Changed under throttling" });
+    await project.setConfig({ description: "Changed under throttling" });
     await emulator.injectFault({ match: { path: "roleScopeTags" }, fault: "throttle", retryAfterInSeconds: 1, count: 4 });
     await project.up();
     await emulator.clearFaults();
