@@ -13,6 +13,8 @@ echo "==> starting the Intune Graph emulator"
 EMULATOR_FLAGS=(--state "$demo/emulator-state.json")
 # shellcheck source=scripts/start-emulator.sh
 source scripts/start-emulator.sh
+# The demo program is this repository itself: its resources' provider module loads the package by name.
+ln -sfn .. node_modules/pulumi-intune
 echo "    graph endpoint $(field graphEndpoint)"
 
 export PULUMI_BACKEND_URL="file://$demo/state" PULUMI_CONFIG_PASSPHRASE="demo" PULUMI_HOME="$demo/pulumi-home"

@@ -1,23 +1,21 @@
 // How our resources reach their provider. Pulumi's Node dynamic-provider host evaluates each resource's
 // `__provider` input as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
 // by serializing closures: 3.9 KB here, stored in inputs and outputs of every resource. The file backend
-// rewrites the whole snapshot after every step, so at a thousand profiles that text alone made `up`
-// twice as slow as the engine needs to be. We write the module ourselves instead: 500 bytes
-// that forward to the installed package, identical across versions, so old state runs today's code.
+// rewrites the whole snapshot after every step, so at a thousand profiles that text made `up` and
+// `destroy` engine-bound. We write the module ourselves instead: 300 bytes that load the installed
+// package by name, identical across versions, so old state runs today's code.
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../provider/dispatch";
 import { pausePromiseStacks } from "./promiseStacks";
 
 /**
- * The provider module of one kind. Inside the pulumi-intune repository (its demo stack: Pulumi.yaml at
- * the root, main: demo/) the package is the project itself, and the provider runs in the project root.
+ * The provider module of one kind: the installed package, by name. (This repository's demo stack links
+ * node_modules/pulumi-intune to the repository, see scripts/demo.sh.)
  */
 export function providerModuleText(kind: ResourceKind): string {
   // Compact on purpose: this text is stored twice per resource and rewritten with every checkpoint.
   return [
-    `let impl;const target="pulumi-intune/dist/provider/dispatch.js";`,
-    `function load(){if(!impl)try{impl=require(target)}catch(e){if(e.code!=="MODULE_NOT_FOUND"||!String(e.message).includes(target))throw e;`,
-    `impl=require(require("path").resolve("dist/provider/dispatch.js"))}return impl}`,
+    `let impl;const load=()=>impl??=require("pulumi-intune/dist/provider/dispatch.js");`,
     `exports.handler=()=>{const p={configure:async(req)=>load().configure((k)=>req.config.get(k))};`,
     `for(const m of["check","diff","create","read","update","delete"])p[m]=(...a)=>load().handler(${JSON.stringify(kind)})[m](...a);return p};`,
   ].join("\n");
