@@ -33,27 +33,25 @@ class DeclaredResources {
   private readonly profiles: DeclaredProfile[] = [];
   private readonly assignments: DeclaredAssignment[] = [];
   private registered = false;
-  private hooked = false;
 
   addProfile(resource: pulumi.CustomResource & { id: pulumi.Output<string> }, args: { displayName: pulumi.Input<string>; platform: pulumi.Input<string> }): void {
     this.profiles.push({ urn: resource.urn, id: resource.id, displayName: args.displayName, platform: args.platform });
-    this.hook();
   }
 
   addAssignment(resource: pulumi.CustomResource, args: { profileId: pulumi.Input<string>; targets: pulumi.Input<unknown> }): void {
     this.assignments.push({ urn: resource.urn, profileId: args.profileId, targets: args.targets });
-    this.hook();
   }
 
   /**
    * Registers the record when the program has declared everything: Node emits `beforeExit` once the
    * event loop is empty, and the Pulumi runtime waits for resources registered then (pulumi/pulumi#20070).
+   * Hooked as soon as the SDK is loaded, not at the first profile: a program that now declares no
+   * profile or assignment (only scope tags, or nothing) still registers the record, so removing the
+   * last ones is warned about too. Outside a Pulumi run (no resource monitor) nothing is registered.
    */
-  private hook(): void {
-    if (this.hooked) return;
-    this.hooked = true;
+  constructor() {
     process.on("beforeExit", () => {
-      if (this.registered) return;
+      if (this.registered || !pulumi.runtime.hasMonitor()) return;
       this.registered = true;
       new DeclaredResourcesRecord({ profiles: this.profiles, assignments: this.assignments });
     });

@@ -3,7 +3,7 @@
 //   pulumi config set --path groups.sales <group id>      (likewise field, kiosk, allStaff)
 //   pulumi config set --path 'assignments["ios-mail"][0]' sales
 import * as pulumi from "@pulumi/pulumi";
-import { EmailProfile, ProfileAssignment, type ProfileAssignmentTarget } from "pulumi-intune";
+import { EmailProfile, type EmailProfileArgs, ProfileAssignment, type ProfileAssignmentTarget } from "pulumi-intune";
 
 interface Config {
   /** Group ids by role (the emulator seeds these groups). */
@@ -18,7 +18,7 @@ interface Config {
   certificateAssignment?: string[];
   /** Platform of the Windows profile (change it to see a replacement). */
   windowsPlatform?: "windows10" | "windowsPhone81";
-  /** Profiles to leave out of the program (to see what deleting one does); their assignments go too. */
+  /** Profiles to leave out of the program (to see what deleting them does); their assignments go too. */
   omit?: string[];
 }
 
@@ -33,7 +33,13 @@ const values: Config = {
   omit: config.getObject<string[]>("omit"),
 };
 
-const iosMail = new EmailProfile("ios-mail", {
+const omitted = new Set(values.omit ?? []);
+/** A profile of this program, unless config leaves it out. */
+function profile(name: string, args: EmailProfileArgs): EmailProfile | undefined {
+  return omitted.has(name) ? undefined : new EmailProfile(name, args);
+}
+
+const iosMail = profile("ios-mail", {
   displayName: "iOS: Exchange for sales",
   platform: "iosIpados",
   settings: {
@@ -46,8 +52,7 @@ const iosMail = new EmailProfile("ios-mail", {
   ...(values.iosCertificateId ? { identityCertificateId: values.iosCertificateId } : {}),
 });
 
-const omitted = new Set(values.omit ?? []);
-const windowsMail = omitted.has("windows-mail") ? undefined : new EmailProfile("windows-mail", {
+const windowsMail = profile("windows-mail", {
   displayName: "Windows 10: Exchange",
   // Config may switch it to "windowsPhone81" (same settings); the cast keeps the settings type.
   platform: (values.windowsPlatform ?? "windows10") as "windows10",
@@ -56,12 +61,12 @@ const windowsMail = omitted.has("windows-mail") ? undefined : new EmailProfile("
 
 // Two Samsung Knox profiles with the same address source on different hosts: Knox matches accounts on
 // the address alone, so where both reach a device they overwrite each other.
-const knoxA = new EmailProfile("knox-a", {
+const knoxA = profile("knox-a", {
   displayName: "Knox: Exchange Online",
   platform: "androidDeviceAdministrator",
   settings: { hostName: "outlook.office365.com", accountName: "Work mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
 });
-const knoxB = new EmailProfile("knox-b", {
+const knoxB = profile("knox-b", {
   displayName: "Knox: on-premises Exchange",
   platform: "androidDeviceAdministrator",
   settings: { hostName: "mail.contoso.com", accountName: "Legacy mail", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName" },
@@ -86,5 +91,5 @@ if (values.iosCertificateId && values.certificateAssignment) {
   new ProfileAssignment("ios-certificate-assignment", { profileId: values.iosCertificateId, targets: targets(values.certificateAssignment) });
 }
 
-export const iosMailId = iosMail.id;
+export const iosMailId = iosMail?.id;
 export const windowsMailId = windowsMail?.id;

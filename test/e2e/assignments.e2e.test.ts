@@ -175,6 +175,19 @@ describe("e2e: ProfileAssignment and impact at preview with the real Pulumi CLI"
     assert.match(warning?.message ?? "", /removed from the devices of "Field Engineers" \(17 members\)/);
   });
 
+  it("warns too when the program declares no profile and no assignment any more", async () => {
+    await project.setConfig({ groups, omit: ["ios-mail", "windows-mail", "knox-a", "knox-b"] });
+    const preview = await project.previewJson();
+    const deletes = changingSteps(preview).filter((s) => s.op === "delete").map((s) => s.urn.split("::").pop()).sort();
+    assert.deepStrictEqual(deletes, ["ios-certificate-assignment", "ios-mail", "ios-mail-2-assignment", "ios-mail-assignment", "knox-a", "knox-a-assignment", "knox-b", "knox-b-assignment", "windows-mail", "windows-mail-assignment"]);
+    type Removal = Extract<ImpactFact, { kind: "accountRemoval" }>;
+    const removed = (name: string) => (facts(preview, name).find((f) => f.kind === "accountRemoval") as Removal | undefined)?.groups.map((g) => g.displayName).sort();
+    // A deleted profile names every group its tenant assignments reach (both assignment resources here).
+    assert.deepStrictEqual(removed("ios-mail"), ["All Staff", "Field Engineers", "Kiosk Devices", "Sales Users"]);
+    assert.deepStrictEqual(removed("windows-mail"), ["Sales Users"]);
+    assert.deepStrictEqual(removed("knox-b"), ["Field Engineers"]);
+  });
+
   it("destroy removes only what the stack owns", async () => {
     await project.ok(["destroy", "--yes", "--skip-preview"]);
     const left = await assignmentsOf(certificateId);
