@@ -211,9 +211,10 @@ function findingLine(f: Finding, i: number, maxNames: number): string {
 
 function diagram(report: ReviewReport, all: Finding[]): string[] {
   // Profiles -> certificate profiles -> groups, from the findings, biggest first, at most DIAGRAM_EDGES_MAX edges.
+  // A profile's node shows its own step; a profile that only an assignment's step is about stays unlabelled
+  // (deleting an assignment does not delete the profile).
   const ops = new Map<string, string>();
   for (const r of report.resources) if (intuneKind(r.type) === "EmailProfile") ops.set(r.label, r.op);
-  for (const r of report.resources) for (const f of r.impact) if (!ops.has(f.profile)) ops.set(f.profile, r.op);
   const ids = new Map<string, string>();
   const labels = new Map<string, string>();
   const node = (key: string, label: string) => {

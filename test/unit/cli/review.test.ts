@@ -79,6 +79,21 @@ describe("review report", () => {
     assert.doesNotMatch(md, /hunter2/);
   });
 
+  it("labels a profile's diagram node with its own step, not with the step of an assignment about it", () => {
+    const field = { id: "g2", displayName: "Field Engineers", memberCount: 17, userCount: 17, deviceCount: 0, isDeviceGroup: false };
+    const withRemoval = {
+      ...preview,
+      diagnostics: [
+        ...preview.diagnostics,
+        { urn: urn("ProfileAssignment", "old"), severity: "warning", message: renderFact({ kind: "accountRemoval", profile: "Knox B", groups: [field], allUsers: false, allDevices: false }) },
+      ],
+    };
+    const md = renderMarkdown(buildReport(parsePreviewJson(JSON.stringify(withRemoval))));
+    assert.match(md, /\["Knox B"\]/);
+    assert.doesNotMatch(md, /Knox B \(delete\)/);
+    assert.match(md, /Field Engineers \(17\)/);
+  });
+
   it("sets the policy exit code", () => {
     const r = buildReport(parsePreviewJson(JSON.stringify(preview)));
     assert.strictEqual(policyExitCode(r, []), 0);
