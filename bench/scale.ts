@@ -10,6 +10,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { createServer, type EmulatorInfo, type LoggedRequest, SEEDED_GROUPS } from "../emulator";
 import { e2eWorkspace, pulumiBinDir } from "../test/e2e/harness";
+import { parentOf } from "../test/support/processes";
 
 const repo = path.resolve(__dirname, "..");
 
@@ -127,16 +128,6 @@ declare({
 `;
 
 // ----------------------------------------------------------------------------- provider process RSS
-
-/** Parent pid of a process, from /proc/<pid>/stat (the command name may contain spaces and parens). */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 function descends(pid: number, ancestor: number): boolean {
   for (let p: number | undefined = pid, hops = 0; p && p > 1 && hops < 20; p = parentOf(p), hops++) if (p === ancestor) return true;

@@ -3,6 +3,7 @@
 // `pulumi refresh` and `pulumi up` finish the job, and every resource is exactly one profile.
 import * as assert from "assert";
 import type { EmulatorClient } from "../support/emulatorClient";
+import { descendantsOf, isRunning } from "../support/processes";
 import { changingSteps, type PulumiProject, useEmulatorStack } from "./harness";
 
 const profilesPath = "/deviceManagement/deviceConfigurations";
@@ -29,8 +30,20 @@ describe("e2e: pulumi up killed with SIGKILL while creating", function () {
     while ((await profiles()).length < 3 && Date.now() < deadline) await sleep(250);
     const committed = (await profiles()).length;
     assert.ok(committed >= 3, `only ${committed} profiles committed before the deadline`);
+    // The CLI starts its plugins in process groups of their own, so the group kill alone would leave the
+    // language host and the provider running (they were found alive after test runs): kill the whole tree.
+    const tree = descendantsOf(child.pid!);
     process.kill(-child.pid!, "SIGKILL");
+    for (const pid of tree) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone with the group already.
+      }
+    }
     await exited;
+    await sleep(500);
+    assert.deepStrictEqual(tree.filter(isRunning), [], "processes of the killed run still alive");
     await emulator.clearFaults();
     const state = JSON.parse((await project.ok(["stack", "export"])).stdout);
     const recorded = (state.deployment.resources ?? []).filter((r: any) => String(r.type).endsWith("intune:EmailProfile")).length;
