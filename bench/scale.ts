@@ -10,7 +10,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { createServer, type EmulatorInfo, type LoggedRequest, SEEDED_GROUPS } from "../emulator";
 import { e2eWorkspace, pulumiBinDir } from "../test/e2e/harness";
-import { parentOf } from "../test/support/processes";
+import { descendantsOf } from "../test/support/processes";
 
 const repo = path.resolve(__dirname, "..");
 
@@ -129,11 +129,6 @@ declare({
 
 // ----------------------------------------------------------------------------- provider process RSS
 
-function descends(pid: number, ancestor: number): boolean {
-  for (let p: number | undefined = pid, hops = 0; p && p > 1 && hops < 20; p = parentOf(p), hops++) if (p === ancestor) return true;
-  return false;
-}
-
 /**
  * Peak resident memory (VmHWM, kB) of the dynamic-provider node processes below `root`, sampled every
  * 500 ms: the high-water mark survives between samples, so only the last 500 ms before exit can be missed.
@@ -141,14 +136,12 @@ function descends(pid: number, ancestor: number): boolean {
 function watchProviderRss(root: ChildProcess): { stop(): number | undefined } {
   let peak: number | undefined;
   const sample = () => {
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
+    for (const pid of descendantsOf(root.pid!)) {
       try {
-        const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
         // The launcher script also runs `node -e require.resolve('…/dynamic-provider')`: not the provider.
         if (!argv.some((a) => /cmd[/\\]dynamic-provider/.test(a)) || argv.includes("-e")) continue;
-        if (!descends(Number(entry), root.pid!)) continue;
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${entry}/status`, "utf8"));
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
         if (m) peak = Math.max(peak ?? 0, Number(m[1]));
       } catch {
         // The process ended between listing and reading.

@@ -1,6 +1,6 @@
 // Microsoft Graph access: @azure/identity credentials + the Graph client's own middleware chain
-// (one retry policy -> our limiter -> auth -> transport). Built lazily inside provider methods, never at
-// module scope, so nothing of it is captured in the serialized provider.
+// (one retry policy -> our limiter -> auth -> transport). Built lazily in the provider process on first
+// use, never at module scope, so a preview without Graph calls pays nothing for it.
 import { createHash } from "crypto";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import {

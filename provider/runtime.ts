@@ -13,7 +13,7 @@ let apiOptions: GraphApiOptions = {};
 
 /**
  * Called from the dynamic provider's `configure` with the stack config (all namespaces, secrets
- * decrypted). The engine configures once per resource kind (each kind's serialized provider differs),
+ * decrypted). The engine configures once per resource kind (each kind's provider module differs),
  * so the same configuration keeps the process's Graph access and run: one run per operation.
  */
 export function configureProvider(get: ConfigGetter): void {

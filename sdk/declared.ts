@@ -5,9 +5,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IntuneDynamicResource } from "./provider";
 
-/** The record's type token (not `intune:` so it is never counted or shown as one of the user's resources). */
-export const DECLARED_RESOURCES_TYPE = "pulumi-nodejs:dynamic/pulumi-intune:DeclaredResources";
-
 interface DeclaredProfile {
   urn: pulumi.Input<string>;
   id: pulumi.Input<string>;
@@ -21,7 +18,10 @@ interface DeclaredAssignment {
   targets: pulumi.Input<unknown>;
 }
 
-/** The stack-level record resource itself. */
+/**
+ * The stack-level record resource itself: module `pulumi-intune`, not `intune`, so it is never counted
+ * or shown as one of the user's resources (cli/previewJson.ts knows its type token).
+ */
 class DeclaredResourcesRecord extends IntuneDynamicResource {
   constructor(inputs: { profiles: DeclaredProfile[]; assignments: DeclaredAssignment[] }) {
     super("pulumi-intune", "DeclaredResources", "pulumi-intune", inputs, {});

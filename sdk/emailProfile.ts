@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
 import { declaredResources } from "./declared";
-import { IntuneDynamicResource } from "./provider";
+import { dynamicType, IntuneDynamicResource } from "./provider";
 import { expectedUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
@@ -154,7 +154,7 @@ export class EmailProfile extends IntuneDynamicResource {
       "EmailProfile",
       name,
       // __urn lets the provider attach impact warnings to this resource.
-      { ...outputsOnly, ...args, __urn: expectedUrn("pulumi-nodejs:dynamic/intune:EmailProfile", name, opts) },
+      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts) },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     declaredResources.addProfile(this, args);

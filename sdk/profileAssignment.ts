@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declaredResources } from "./declared";
-import { IntuneDynamicResource } from "./provider";
+import { dynamicType, IntuneDynamicResource } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
 /** One assignment target of a profile. */
@@ -68,8 +68,8 @@ export class ProfileAssignment extends IntuneDynamicResource {
         assignmentIds: undefined,
         // Links to the profile's resource in this program (its id may be unknown during preview) and to
         // this resource, so impact warnings can be computed and attached.
-        __urn: expectedUrn("pulumi-nodejs:dynamic/intune:ProfileAssignment", name, opts),
-        __profileUrn: sourceUrn(args.profileId, "pulumi-nodejs:dynamic/intune:EmailProfile"),
+        __urn: expectedUrn(dynamicType("intune", "ProfileAssignment"), name, opts),
+        __profileUrn: sourceUrn(args.profileId, dynamicType("intune", "EmailProfile")),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
     );

@@ -21,16 +21,20 @@ export function providerModuleText(kind: ResourceKind): string {
   ].join("\n");
 }
 
+/** The type token of one of our resources, e.g. `pulumi-nodejs:dynamic/intune:EmailProfile`. */
+export function dynamicType(module: "intune" | "pulumi-intune", kind: ResourceKind): string {
+  return `pulumi-nodejs:dynamic/${module}:${kind}`;
+}
+
 /**
- * Base of our resources: a dynamic resource (type `pulumi-nodejs:dynamic/<module>:<kind>`, served by
+ * Base of our resources: a dynamic resource (see {@link dynamicType}, served by
  * Pulumi's Node dynamic-provider host) with a hand-written provider module, see above.
  */
 export abstract class IntuneDynamicResource extends pulumi.CustomResource {
   protected constructor(module: "intune" | "pulumi-intune", kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    if ("__provider" in props) throw new Error("`__provider` is reserved for the provider module");
     const resume = pausePromiseStacks();
     try {
-      super(`pulumi-nodejs:dynamic/${module}:${kind}`, name, { ...props, __provider: providerModuleText(kind) }, opts);
+      super(dynamicType(module, kind), name, { ...props, __provider: providerModuleText(kind) }, opts);
     } finally {
       resume();
     }

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 
 /** Parent pid of a process, from /proc/<pid>/stat (the command name may contain spaces and parens). */
-export function parentOf(pid: number): number | undefined {
+function parentOf(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
