@@ -1,5 +1,6 @@
 // The pull-request review report: what a preview will change, per resource and property, and what it
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
+import { isProtocolKey } from "../protocol";
 import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/facts";
 import { isUnknown } from "../provider/validation";
 import { type Finding, findings, type Severity, severities } from "./findings";
@@ -72,7 +73,7 @@ function propertyChanges(step: PreviewStep): PropertyChange[] {
     paths = (step.diffReasons ?? []).map((k) => [k, "update"]);
   }
   return paths
-    .filter(([p]) => !p.startsWith("__"))
+    .filter(([p]) => !isProtocolKey(p))
     .map(([path, kind]) => ({
       path,
       kind,

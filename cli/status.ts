@@ -9,6 +9,7 @@
 // correlation: the statuses of the stack's other profiles (and of the identity certificate profile) are
 // read too, and a profile reaching the same device that matches the platform's duplicate-account rule (or a
 // certificate profile that does not reach the device) is named.
+import { typeToken } from "../protocol";
 import * as path from "path";
 import { parseArgs } from "util";
 import { runPulumiProcess } from "./pulumiProcess";
@@ -19,7 +20,7 @@ import { GraphApi } from "../provider/graph";
 export const STATUS_USAGE = `usage: pulumi-intune status --stack NAME [--cwd DIR] [--format markdown|json]
     rollout status of the stack's e-mail profiles; exit 0 = healthy, 2 = errors or conflicts, 1 = broken`;
 
-const EMAIL_PROFILE_TYPE = "pulumi-nodejs:dynamic/intune:EmailProfile";
+const EMAIL_PROFILE_TYPE = typeToken("EmailProfile");
 
 /** Bad flags: exit 1 with the usage. */
 export class StatusUsageError extends Error {

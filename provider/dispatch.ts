@@ -1,5 +1,6 @@
-// The module each resource's provider module (`__provider`, see sdk/provider.ts) requires at run time.
-// Keeping the real code here keeps `__provider` tiny and stable, and old state runs the installed version.
+// The module that each resource's provider-module input (see sdk/provider.ts) requires at run time.
+// Keeping the real code here keeps that input tiny and stable, and old state runs the installed version.
+import { linkKeys, type ResourceKind } from "../protocol";
 import { configureProvider } from "./runtime";
 import { emailProfileHandler } from "./resources/emailProfile";
 import { profileAssignmentHandler } from "./resources/profileAssignment";
@@ -7,8 +8,7 @@ import { declaredResourcesHandler } from "./resources/declaredResources";
 import { scopeTagHandler } from "./resources/scopeTag";
 import type { ResourceHandler } from "./resources/types";
 
-/** Resource kinds, as in the type token `pulumi-nodejs:dynamic/intune:<kind>`. */
-export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources";
+export type { ResourceKind };
 
 const handlers: Record<ResourceKind, ResourceHandler> = {
   ScopeTag: scopeTagHandler,
@@ -18,7 +18,7 @@ const handlers: Record<ResourceKind, ResourceHandler> = {
 };
 
 /** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */
-const passThroughKeys = ["__urn", "__profileUrn"] as const;
+const passThroughKeys = linkKeys;
 
 function carried(from: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

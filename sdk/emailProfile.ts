@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
 import { declaredResources } from "./declared";
-import { dynamicType, IntuneDynamicResource } from "./provider";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
@@ -150,11 +151,10 @@ export class EmailProfile extends IntuneDynamicResource {
       scopeTagIds: undefined,
     };
     super(
-      "intune",
       "EmailProfile",
       name,
-      // __urn lets the provider attach impact warnings to this resource.
-      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts) },
+      // The URN lets the provider attach impact warnings to this resource.
+      { ...outputsOnly, ...args, [ProtocolKeys.urn]: expectedUrn(typeToken("EmailProfile"), name, opts) },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     declaredResources.addProfile(this, args);

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declaredResources } from "./declared";
-import { dynamicType, IntuneDynamicResource } from "./provider";
-import { expectedUrn, sourceUrn } from "./urn";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
+import { expectedUrn } from "./urn";
 
 /** One assignment target of a profile. */
 export interface ProfileAssignmentTarget {
@@ -60,7 +61,6 @@ export class ProfileAssignment extends IntuneDynamicResource {
 
   constructor(name: string, args: ProfileAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      "intune",
       "ProfileAssignment",
       name,
       {
@@ -68,8 +68,8 @@ export class ProfileAssignment extends IntuneDynamicResource {
         assignmentIds: undefined,
         // Links to the profile's resource in this program (its id may be unknown during preview) and to
         // this resource, so impact warnings can be computed and attached.
-        __urn: expectedUrn(dynamicType("intune", "ProfileAssignment"), name, opts),
-        __profileUrn: sourceUrn(args.profileId, dynamicType("intune", "EmailProfile")),
+        [ProtocolKeys.urn]: expectedUrn(typeToken("ProfileAssignment"), name, opts),
+        [ProtocolKeys.profileUrn]: declaredResources.profileUrnOf(args.profileId),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
     );

@@ -35,6 +35,6 @@ export class ScopeTag extends IntuneDynamicResource {
   declare public readonly isBuiltIn: pulumi.Output<boolean>;
 
   constructor(name: string, args: ScopeTagArgs, opts?: pulumi.CustomResourceOptions) {
-    super("intune", "ScopeTag", name, { ...args, isBuiltIn: undefined }, opts);
+    super("ScopeTag", name, { ...args, isBuiltIn: undefined }, opts);
   }
 }

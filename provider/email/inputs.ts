@@ -1,5 +1,6 @@
 // `check` for EmailProfile: exactly the settings the platform's type allows, enum and flags values, host
 // names, required values and the certificate rules, all offline; the result is normalised and dense.
+import { isProtocolKey } from "../../protocol";
 import { z } from "zod";
 import type { ValidationFailure } from "../errors";
 import { failuresFromZod, isUnknown, show } from "../validation";
@@ -101,7 +102,7 @@ function crossFieldFailures(platform: EmailPlatform, inputs: Props, settings: Pr
 /** Validates and normalises EmailProfile inputs (no network). */
 export function checkEmailProfileInputs(news: Props): { inputs: Props; failures: ValidationFailure[] } {
   const raw: Props = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__") && v !== undefined) raw[k] = v;
+  for (const [k, v] of Object.entries(news)) if (!isProtocolKey(k) && v !== undefined) raw[k] = v;
   const top = topLevel.safeParse(raw);
   if (!top.success) return { inputs: raw, failures: failuresFromZod(top.error, raw) };
   const platform = top.data.platform;

@@ -6,6 +6,7 @@
 // A declared property differs when the observed value is not the declared one; a property the program
 // never declared differs only when the tenant moved it away from the baseline (somebody changed it in
 // the portal). The next write restores the declared value or the baseline. All pure functions.
+import { ProtocolKeys } from "../../protocol";
 import { deepEqual } from "../diff";
 import { isUnknown } from "../validation";
 import { certificateInputs, normaliseScopeTagIds } from "./inputs";
@@ -183,9 +184,9 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
   return inputs;
 }
 
-/** Internal outputs that carry the model between calls (hidden from displays by their `__` prefix). */
-export const DECLARED_KEY = "__declared";
-export const BASELINE_KEY = "__baseline";
+/** Internal outputs that carry the model between calls (protocol keys: hidden from displays). */
+const DECLARED_KEY = ProtocolKeys.declared;
+const BASELINE_KEY = ProtocolKeys.baseline;
 
 /** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
 export function storedViews(outputs: Props): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {

@@ -2,9 +2,10 @@
 // Its `check` runs after every other resource of the run was checked and diffed (it is registered last):
 //  - it compares the previous declarations (its old inputs) with the current ones and warns, at preview,
 //    on each deleted assignment or assigned profile, naming the groups that lose the e-mail account;
-//  - it carries every impact fact of the run in its own inputs (`__impact`), which is how the review
+//  - it carries every impact fact of the run in its own inputs (the protocol's impact key), which is how the review
 //    reads them from `pulumi preview --json` without a line of JSON in the warnings people read; the
 //    record shows as one update (`pulumi-intune`) in a preview that has impact facts.
+import { DECLARED_RESOURCES_NAME, ProtocolKeys } from "../../protocol";
 import type { AssignmentTarget } from "./profileAssignment";
 import { emit, impactSettled, profileFacts } from "../impact/analyze";
 import type { GroupInfo, ImpactFact } from "../impact/facts";
@@ -28,7 +29,7 @@ interface DeclaredAssignment {
 }
 
 /** Key of the machine-readable facts in the record's inputs. */
-export const IMPACT_INPUT = "__impact";
+const IMPACT_INPUT = ProtocolKeys.impact;
 
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
 
@@ -105,7 +106,7 @@ export const declaredResourcesHandler: ResourceHandler = {
     return { changes: facts !== "{}" };
   },
   async create() {
-    return { id: "pulumi-intune", outs: {} };
+    return { id: DECLARED_RESOURCES_NAME, outs: {} };
   },
   async read(id, props) {
     return { id, props };

@@ -3,6 +3,7 @@
 // of our last write (see email/managed.ts). Certificates are navigation links: @odata.bind on create,
 // $ref afterwards, read back from the typed route. Creates happen exactly once (see README, "Exactly
 // once"): an unanswered create is looked up, and a create first looks for what an interrupted run left.
+import { ProtocolKeys } from "../../protocol";
 import {
   checkEmailProfileInputs,
   type DeclaredProfile,
@@ -236,12 +237,12 @@ export const emailProfileHandler: ResourceHandler = {
     const { inputs, failures } = checkEmailProfileInputs(news);
     if (failures.length > 0) return { inputs, failures: [...failures] };
     // An adopted profile's id is known before the create: impact analysis can read its live assignments.
-    registerProfile({ ...profileFactsOf(inputs, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
+    registerProfile({ ...profileFactsOf(inputs, news[ProtocolKeys.urn] as string | undefined), id: inputs.adoptExistingId as string | undefined });
     return { inputs };
   },
 
   async diff(id, olds, news) {
-    const urn = news.__urn as string | undefined;
+    const urn = news[ProtocolKeys.urn] as string | undefined;
     const facts = { ...profileFactsOf(news, urn), id };
     registerProfile(facts);
     const replaces = emailProfileReplaceKeys.filter((k) => olds[k] !== news[k]);
@@ -314,7 +315,7 @@ export const emailProfileHandler: ResourceHandler = {
     const declared = views.declared ?? declaredOf(props);
     const observed = observeProfile(platform, read.live, read.links);
     const stored: Props = {};
-    for (const k of Object.keys(props)) if (k === "__declared" || k === "__baseline") stored[k] = props[k];
+    for (const k of Object.keys(props)) if (k === ProtocolKeys.declared || k === ProtocolKeys.baseline) stored[k] = props[k];
     const inputs = { ...inputsAsObserved(platform, declared, observed, views.baseline), ...carried(props) };
     return { id, props: { ...outputsOf(platform, observed, read.live, stored), ...carried(props) }, inputs };
   },

@@ -2,6 +2,7 @@
 // trusted-root profiles it needs). POST /assign replaces *every* assignment of a profile, so this
 // resource never calls it: it creates and deletes single assignments and owns only those it created.
 // Assignments made in the portal, or by another ProfileAssignment, are never touched.
+import { ProtocolKeys, withoutProtocolKeys } from "../../protocol";
 import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
@@ -62,8 +63,7 @@ function normaliseTarget(t: z.infer<typeof targetSchema>): AssignmentTarget {
 
 /** Validates and normalises ProfileAssignment inputs (no network). */
 export function checkProfileAssignmentInputs(news: Props): { inputs: Props; failures: { property: string; reason: string }[] } {
-  const raw: Props = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__")) raw[k] = v;
+  const raw: Props = withoutProtocolKeys(news);
   const schema = z
     .object({
       profileId: z.string().min(1),
@@ -223,11 +223,11 @@ export const profileAssignmentHandler: ResourceHandler = {
   async check(olds, news) {
     const { inputs, failures } = checkProfileAssignmentInputs(news);
     if (failures.length > 0) return { inputs, failures };
-    const urn = news.__urn as string | undefined;
-    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: inputs.profileId as string };
+    const urn = news[ProtocolKeys.urn] as string | undefined;
+    const ref = { profileUrn: news[ProtocolKeys.profileUrn] as string | undefined, profileId: inputs.profileId as string };
     registerAssignment({ urn, ...ref, targets: inputs.targets as AssignmentTarget[] });
     // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
-    const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
+    const isCreate = Object.keys(withoutProtocolKeys(olds)).length === 0;
     if (isCreate) {
       await safely(urn, async () => {
         const added = inputs.adoptExisting === true ? await notYetOnProfile(ref, inputs.targets as AssignmentTarget[]) : (inputs.targets as AssignmentTarget[]);
@@ -241,8 +241,8 @@ export const profileAssignmentHandler: ResourceHandler = {
   async diff(_id, olds, news) {
     const result = diffInputs(olds, news, profileAssignmentInputKeys, profileAssignmentReplaceKeys);
     if (result.changes === false) return result;
-    const urn = news.__urn as string | undefined;
-    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: news.profileId as string };
+    const urn = news[ProtocolKeys.urn] as string | undefined;
+    const ref = { profileUrn: news[ProtocolKeys.profileUrn] as string | undefined, profileId: news.profileId as string };
     const before = new Map(((olds.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
     const after = new Map(((news.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
     if (result.replaces?.length) {

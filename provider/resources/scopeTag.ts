@@ -1,4 +1,5 @@
 // ScopeTag: /deviceManagement/roleScopeTags. The walking skeleton of every resource.
+import { withoutProtocolKeys } from "../../protocol";
 import { z } from "zod";
 import { diffInputs, pick } from "../diff";
 import { graph } from "../runtime";
@@ -93,7 +94,7 @@ async function findByName(displayName: string): Promise<RoleScopeTag | undefined
 
 export const scopeTagHandler: ResourceHandler = {
   async check(_olds, news) {
-    const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(news).filter((k) => !k.startsWith("__"))]);
+    const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(withoutProtocolKeys(news))]);
     const parsed = scopeTagInputsSchema.safeParse(raw);
     if (!parsed.success) return { inputs: raw, failures: failuresFromZod(parsed.error, raw) };
     return { inputs: pick(parsed.data, carriedKeys) };
