@@ -5,8 +5,8 @@ import * as path from "path";
 import { type CommandSpec, type OptionValue } from "./args";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
 import { parsePreviewJson } from "./previewJson";
-import { exportKinds, parseExportArgs, runExport } from "./export";
-import { runStatusCommand } from "./status";
+import { type ExportCommandOptions, type ExportKind, exportKinds, runExport } from "./export";
+import { runStatusCommand, type StatusOptions } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
 export interface Io {
@@ -67,8 +67,7 @@ export const commands: Record<string, Command> = {
       cwd: { type: "string", value: "DIR", default: ".", help: "the Pulumi project directory" },
       format,
     },
-    // The flags are checked above already; cli/status.ts keeps its own strict parser for direct callers.
-    run: ({ values }, io) => runStatusCommand(["--stack", values.stack as string, "--cwd", values.cwd as string, "--format", values.format as string], io),
+    run: ({ values }, io) => runStatusCommand(statusOptions(values), io),
   },
   export: {
     summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
@@ -81,14 +80,25 @@ export const commands: Record<string, Command> = {
       cwd: { type: "string", value: "DIR", help: "the Pulumi project directory of --stack" },
     },
     async run({ values }) {
-      const argv = ["--out", values.out as string];
-      const select = values.select as string[] | undefined;
-      if (select && select.length > 0) argv.push("--select", select.join(","));
-      if (values["groups-by-name"] === true) argv.push("--groups-by-name");
-      for (const k of ["stack", "cwd"] as const) if (typeof values[k] === "string") argv.push(`--${k}`, values[k] as string);
-      const options = parseExportArgs(argv);
-      if (options !== "help") await runExport({ options });
+      await runExport({ options: exportOptions(values) });
       return 0;
     },
   },
 };
+
+/** `status`'s typed options from its parsed flags (checked by the parser against the table above). */
+export function statusOptions(values: Record<string, OptionValue>): StatusOptions {
+  return { stack: values.stack as string, cwd: path.resolve(values.cwd as string), format: values.format as StatusOptions["format"] };
+}
+
+/** `export`'s typed options from its parsed flags; no `--select` means every kind. */
+export function exportOptions(values: Record<string, OptionValue>): ExportCommandOptions {
+  const select = (values.select as ExportKind[] | undefined) ?? [];
+  return {
+    out: values.out as string,
+    select: new Set(select.length > 0 ? select : exportKinds),
+    groupsByName: values["groups-by-name"] === true,
+    stack: values.stack as string | undefined,
+    cwd: values.cwd as string | undefined,
+  };
+}

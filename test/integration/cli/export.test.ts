@@ -9,7 +9,9 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEDED_GROUPS } from "../../../emulator";
-import { type ExportCommandOptions, parseExportArgs, runExport } from "../../../cli/export";
+import { parseCommandLine } from "../../../cli/args";
+import { commands, exportOptions } from "../../../cli/commands";
+import { runExport } from "../../../cli/export";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
 import { setProviderOverrides } from "../../../provider/runtime";
@@ -67,7 +69,7 @@ describe("integration: pulumi-intune export", function () {
   let tenant: PortalTenant;
   let env: NodeJS.ProcessEnv;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-export-"));
-  const options = (...argv: string[]) => parseExportArgs(argv) as ExportCommandOptions;
+  const options = (...argv: string[]) => exportOptions(parseCommandLine(commands, ["export", ...argv]).values);
   const exportTo = (dir: string, ...argv: string[]) =>
     runExport({ options: options("--out", dir, ...argv), baseDir: work, env, log: () => undefined, graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let first: Awaited<ReturnType<typeof exportTo>>;
