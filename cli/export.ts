@@ -10,7 +10,7 @@ import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForO
 import { normaliseScopeTagIds } from "../provider/email/inputs";
 import { deepEqual } from "../provider/diff";
 import { GraphApi, type GraphApiOptions } from "../provider/graph";
-import { profilesPath } from "../provider/resources/paths";
+import { profilesPath } from "../provider/paths";
 import { type AssignmentTarget, type LiveAssignment, fromWire, targetKey } from "../provider/resources/profileAssignment";
 import { DEFAULT_SCOPE_TAG_ID } from "../provider/resources/scopeTag";
 

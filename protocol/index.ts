@@ -66,21 +66,21 @@ export function withoutProtocolKeys<T extends Record<string, unknown>>(props: T)
 }
 
 /** The links the SDK adds to a resource's inputs; they survive `check` and are kept in state. */
-export interface LinkKeys {
+export type LinkKeys = {
   /** See {@link ProtocolKeys.urn}. */
   readonly [ProtocolKeys.urn]?: string;
   /** See {@link ProtocolKeys.profileUrn}. */
   readonly [ProtocolKeys.profileUrn]?: string;
-}
+};
 
 /** The link keys, in the order the provider carries them through `check`, `create`, `update` and `read`. */
 export const linkKeys = [ProtocolKeys.urn, ProtocolKeys.profileUrn] as const satisfies readonly (keyof LinkKeys)[];
 
 /** The state keys of an EmailProfile's drift model (JSON text each). */
-export interface EmailProfileStateKeys {
+export type EmailProfileStateKeys = {
   readonly [ProtocolKeys.declared]?: string;
   readonly [ProtocolKeys.baseline]?: string;
-}
+};
 
 /** An e-mail profile as the stack record lists it. */
 export interface DeclaredProfileRecord {

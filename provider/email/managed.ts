@@ -6,10 +6,10 @@
 // A declared property differs when the observed value is not the declared one; a property the program
 // never declared differs only when the tenant moved it away from the baseline (somebody changed it in
 // the portal). The next write restores the declared value or the baseline. All pure functions.
-import { ProtocolKeys } from "../../protocol";
+import { type EmailProfileStateKeys, ProtocolKeys } from "../../protocol";
 import { deepEqual } from "../diff";
 import { isUnknown } from "../validation";
-import { certificateInputs, normaliseScopeTagIds } from "./inputs";
+import { certificateInputs, type EmailProfileInputs, normaliseScopeTagIds } from "./inputs";
 import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
 import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
@@ -84,15 +84,21 @@ export function baselineOf(o: ObservedProfile): ProfileBaseline {
   return { description: o.description, scopeTagIds: o.scopeTagIds, settings: o.settings };
 }
 
+/** The fields of checked inputs (or of outputs, which repeat them) that the program declares. */
+export type DeclaredFields = Pick<EmailProfileInputs, "displayName" | "description" | "scopeTagIds" | "settings" | CertificateInput>;
+
 /** The declared view of checked inputs. */
-export function declaredOf(inputs: Props): DeclaredProfile {
+export function declaredOf(inputs: DeclaredFields): DeclaredProfile {
   const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) if (typeof inputs[k] === "string") links[k] = inputs[k] as string;
+  for (const k of certificateInputs) {
+    const target = inputs[k];
+    if (typeof target === "string") links[k] = target;
+  }
   return {
     displayName: String(inputs.displayName),
-    ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
-    ...(inputs.scopeTagIds !== undefined ? { scopeTagIds: inputs.scopeTagIds as string[] } : {}),
-    settings: (inputs.settings ?? {}) as Settings,
+    ...(inputs.description !== undefined ? { description: inputs.description } : {}),
+    ...(inputs.scopeTagIds !== undefined ? { scopeTagIds: inputs.scopeTagIds } : {}),
+    settings: inputs.settings ?? {},
     links,
   };
 }
@@ -166,8 +172,8 @@ function containsUnknown(v: unknown): boolean {
  * shows no change), the tenant's value where it does not, and undeclared properties the tenant moved
  * away from the baseline (so drift names them).
  */
-export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
-  const inputs: Props = { displayName: observed.displayName, platform };
+export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): EmailProfileInputs {
+  const inputs: EmailProfileInputs = { displayName: observed.displayName, platform, settings: {} };
   if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
   else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
 
@@ -180,7 +186,7 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
     else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) settings[k] = observed.settings[k] ?? null;
   }
   inputs.settings = settings;
-  for (const [k, v] of Object.entries(observed.links)) if (v !== undefined) inputs[k] = v;
+  for (const k of certificateInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
   return inputs;
 }
 
@@ -188,15 +194,21 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
 const DECLARED_KEY = ProtocolKeys.declared;
 const BASELINE_KEY = ProtocolKeys.baseline;
 
+/** What stored outputs hold for the drift model (older state may lack any of it). */
+export type StoredProfile = Partial<DeclaredFields> & EmailProfileStateKeys;
+
 /** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
-export function storedViews(outputs: Props): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
+export function storedViews(outputs: StoredProfile): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
   const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) if (typeof outputs[k] === "string") links[k] = outputs[k] as string;
+  for (const k of certificateInputs) {
+    const target = outputs[k];
+    if (typeof target === "string") links[k] = target;
+  }
   const observed: ObservedProfile = {
     displayName: String(outputs.displayName ?? ""),
     description: typeof outputs.description === "string" ? outputs.description : null,
-    scopeTagIds: Array.isArray(outputs.scopeTagIds) ? (outputs.scopeTagIds as string[]) : undefined,
-    settings: (outputs.settings ?? {}) as Settings,
+    scopeTagIds: Array.isArray(outputs.scopeTagIds) ? outputs.scopeTagIds : undefined,
+    settings: outputs.settings ?? {},
     links,
   };
   const parse = <T>(v: unknown): T | undefined => (typeof v === "string" ? (JSON.parse(v) as T) : undefined);
@@ -204,7 +216,7 @@ export function storedViews(outputs: Props): { declared?: DeclaredProfile; basel
 }
 
 /** The internal outputs for a write whose result the tenant reported as `observed`. */
-export function storedAfterWrite(declared: DeclaredProfile, observed: ObservedProfile): Props {
+export function storedAfterWrite(declared: DeclaredProfile, observed: ObservedProfile): Required<EmailProfileStateKeys> {
   // JSON text: state keeps it byte for byte (nulls included), and it never shows as a property diff.
   return { [DECLARED_KEY]: JSON.stringify(declared), [BASELINE_KEY]: JSON.stringify(baselineOf(observed)) };
 }

@@ -14,7 +14,7 @@ import { commands, exportOptions } from "../../../cli/commands";
 import { runExport } from "../../../cli/export";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
-import { setProviderOverrides } from "../../../provider/runtime";
+import { ProviderRun } from "../../../provider/run";
 import { runCli } from "../../e2e/harness";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { type PortalTenant, FILTERS, seedPortalTenant } from "../../support/portalTenant";
@@ -218,12 +218,12 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("adopts everything it exported without a Graph write, and leaves nothing to change", async () => {
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    const run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     const total = first.counts.scopeTags + first.counts.emailProfiles + first.counts.assignments;
     const resources = await runProgram(first.files["index.ts"], total, {});
     await client.clearRequests();
     for (const r of resources) {
-      const h = handler(r.kind);
+      const h = handler(r.kind, run);
       const checked = await h.check({}, r.inputs);
       assert.deepStrictEqual(checked.failures ?? [], [], `${r.kind} ${r.name}`);
       const created = await h.create(checked.inputs!);

@@ -3,8 +3,8 @@
 // run that left a profile behind, and a look-alike made in the portal that must not be taken.
 import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
-import { emailProfileHandler } from "../../../provider/resources/emailProfile";
-import { setProviderOverrides } from "../../../provider/runtime";
+import { ProviderRun } from "../../../provider/run";
+import { handler } from "../../../provider/dispatch";
 import { inputs } from "../../support/emailCorpus";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
@@ -17,9 +17,11 @@ describe("integration: exactly-once EmailProfile creates", function () {
   let emu: TestEmulator;
   let client: EmulatorClient;
   /** A new provider process: a fresh run, as the next `pulumi up` would start. */
-  const newRun = () => setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}) });
+  let run: ProviderRun;
+  const newRun = () => (run = new ProviderRun(resolveSettings((k) => emu.config[k], {})));
+  const profileHandler = () => handler("EmailProfile", run);
   const checked = async (news: Props) => {
-    const r = await emailProfileHandler.check({}, news);
+    const r = await profileHandler().check({}, news);
     assert.deepStrictEqual(r.failures ?? [], []);
     return r.inputs as Props;
   };
@@ -37,7 +39,7 @@ describe("integration: exactly-once EmailProfile creates", function () {
     const news = await checked(inputs("windows10", { displayName: "Lost answer" }));
     await client.clearRequests();
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-after", count: 1 });
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profileHandler().create(news);
     assert.deepStrictEqual((await named("Lost answer")).map((p) => p.id), [id]);
     assert.strictEqual((await posts()).length, 1);
   });
@@ -46,7 +48,7 @@ describe("integration: exactly-once EmailProfile creates", function () {
     const news = await checked(inputs("iosIpados", { displayName: "Dropped before commit" }));
     await client.clearRequests();
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-before", count: 1 });
-    await emailProfileHandler.create(news);
+    await profileHandler().create(news);
     assert.strictEqual((await named("Dropped before commit")).length, 1);
     assert.strictEqual((await posts()).length, 2);
   });
@@ -54,10 +56,10 @@ describe("integration: exactly-once EmailProfile creates", function () {
   it("when every POST fails without a commit, nothing is recorded and the next run creates exactly one", async () => {
     const news = await checked(inputs("iosIpados", { displayName: "Never committed" }));
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "error", count: 3 });
-    await assert.rejects(emailProfileHandler.create(news), /after 3 attempts whether Intune committed profile "Never committed" is unknown .*the next `pulumi up` looks for it again/s);
+    await assert.rejects(profileHandler().create(news), /after 3 attempts whether Intune committed profile "Never committed" is unknown .*the next `pulumi up` looks for it again/s);
     assert.deepStrictEqual(await named("Never committed"), []);
     newRun();
-    await emailProfileHandler.create(news);
+    await profileHandler().create(news);
     assert.strictEqual((await named("Never committed")).length, 1);
   });
 
@@ -71,7 +73,7 @@ describe("integration: exactly-once EmailProfile creates", function () {
     });
     assert.strictEqual(left.status, 201);
     await client.clearRequests();
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profileHandler().create(news);
     assert.strictEqual(id, left.body.id);
     assert.strictEqual((await posts()).length, 0, "no second profile");
     assert.strictEqual((await named("Left behind")).length, 1);
@@ -84,7 +86,7 @@ describe("integration: exactly-once EmailProfile creates", function () {
       target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "5f1c6a0e-2b7d-4c1e-9a3f-0d8e1b2c3a41" },
     });
     const different = await client.graph("POST", profiles, { "@odata.type": "#microsoft.graph.windows10EasEmailProfileConfiguration", displayName: "Look-alike", ...news.settings, syncContacts: false });
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profileHandler().create(news);
     assert.ok(![assigned.body.id, different.body.id].includes(id));
     assert.strictEqual((await named("Look-alike")).length, 3);
   });
@@ -94,19 +96,19 @@ describe("integration: exactly-once EmailProfile creates", function () {
     const portal = await client.graph("POST", profiles, { "@odata.type": "#microsoft.graph.windows10EasEmailProfileConfiguration", displayName: "Twin", ...news.settings });
     await client.graph("POST", `${profiles}/${portal.body.id}/assignments`, { target: { "@odata.type": "#microsoft.graph.allDevicesAssignmentTarget" } });
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-after", count: 1 });
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profileHandler().create(news);
     assert.notStrictEqual(id, portal.body.id);
     assert.strictEqual((await named("Twin")).length, 2);
   });
 
   it("deleting, in the same run, the old profile that a replacement took over leaves it in place", async () => {
     const news = await checked(inputs("windows10", { displayName: "Renamed resource" }));
-    const first = await emailProfileHandler.create(news);
+    const first = await profileHandler().create(news);
     newRun();
     // The program renamed the resource: Pulumi creates the new one, then deletes the old one.
-    const second = await emailProfileHandler.create(news);
+    const second = await profileHandler().create(news);
     assert.strictEqual(second.id, first.id);
-    await emailProfileHandler.delete(first.id, first.outs!);
+    await profileHandler().delete(first.id, first.outs!);
     assert.strictEqual((await named("Renamed resource")).length, 1);
   });
 });

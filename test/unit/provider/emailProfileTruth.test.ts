@@ -3,6 +3,7 @@
 // answer (unset nullable properties null), and a sparse answer (unset properties absent). The bodies are
 // written here from the published facts (docs/graph-behaviour.md), not copied from anywhere.
 import * as assert from "assert";
+import type { EmailProfileInputs } from "../../../provider/email/inputs";
 import { checkEmailProfileInputs, declaredOf, inputsAsObserved, observeProfile, planIsEmpty, planProfile, baselineOf } from "../../../provider/email";
 
 type Props = Record<string, any>;
@@ -60,10 +61,11 @@ const program = {
   settings: { hostName: "outlook.office365.com", accountName: "Work", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", easServices: ["email", "calendars"] },
 };
 
-function checked(p: Props): Props {
-  const { inputs, failures } = checkEmailProfileInputs(p);
-  assert.deepStrictEqual(failures, []);
-  return inputs;
+function checked(p: Props): EmailProfileInputs {
+  const result = checkEmailProfileInputs(p);
+  assert.deepStrictEqual(result.failures, []);
+  assert.ok(result.valid);
+  return result.inputs;
 }
 
 /** What the create sends on the wire for the program (flags comma-joined). */
