@@ -1,8 +1,8 @@
 // EmailProfile: the e-mail profile types under /deviceManagement/deviceConfigurations (Graph beta).
 // Inputs hold only what the program declares; outputs hold what the tenant reports, plus the baseline
 // of our last write (see email/managed.ts). Certificates are navigation links: @odata.bind on create,
-// $ref afterwards, read back from the typed route. Creates happen exactly once (see README, "Exactly
-// once"): an unanswered create is looked up, and a create first looks for what an interrupted run left.
+// $ref afterwards, read back from the typed route. Creates happen exactly once (see docs/design/exactly-once.md):
+// an unanswered create is looked up, and a create first looks for what an interrupted run left.
 import { type EmailProfileStateKeys, type LinkKeys, ProtocolKeys } from "../../protocol";
 import {
   checkEmailProfileInputs,
