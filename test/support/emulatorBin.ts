@@ -1,13 +1,13 @@
 // Starts the emulator's bin as its own process, as users run it (through ts-node, from the sources).
 import { type ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import type { EmulatorInfo } from "./emulatorClient";
+import { REPO_ROOT, sourceBinArgs, sourceBinEnv } from "./sourceBin";
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export { REPO_ROOT };
 
 /** Resolves with the child and the JSON line it prints when ready, or rejects with its exit code and stderr. */
 export function startBin(args: string[]): Promise<{ child: ChildProcess; info: EmulatorInfo }> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/bin.ts", ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, sourceBinArgs("emulator/bin.ts", args), { cwd: REPO_ROOT, env: sourceBinEnv(), stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
