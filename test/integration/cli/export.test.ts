@@ -10,13 +10,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEDED_GROUPS } from "../../../emulator";
 import { type ExportCommandOptions, parseExportArgs, runExport } from "../../../cli/export";
-import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
-import { setProviderOverrides } from "../../../provider/runtime";
-import { runCli } from "../../e2e/harness";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { type PortalTenant, FILTERS, seedPortalTenant } from "../../support/portalTenant";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { releaseProvider, useProvider } from "../../support/providerSession";
+import { runSourceCli } from "../../support/sourceBin";
 
 const repo = path.resolve(__dirname, "../../..");
 const writes = (log: LoggedRequest[]) =>
@@ -91,6 +90,7 @@ describe("integration: pulumi-intune export", function () {
   });
   after(async () => {
     fs.rmSync(work, { recursive: true, force: true });
+    releaseProvider();
     await emu.close();
   });
 
@@ -216,7 +216,7 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("adopts everything it exported without a Graph write, and leaves nothing to change", async () => {
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    useProvider(emu, { maxAttempts: 3, baseDelayInMs: 10 });
     const total = first.counts.scopeTags + first.counts.emailProfiles + first.counts.assignments;
     const resources = await runProgram(first.files["index.ts"], total, {});
     await client.clearRequests();
@@ -266,18 +266,21 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("the bin: unknown flags and kinds exit 1 with the usage; a run with AZURE_* writes the project", async () => {
-    const bad = await runCli(["export", "--bogus"]);
+    // Side by side: each is a ts-node start.
+    const [bad, kind, positional] = await Promise.all([
+      runSourceCli(["export", "--bogus"]),
+      runSourceCli(["export", "--select", "scopeTags,profiles"]),
+      runSourceCli(["export", "extra"]),
+    ]);
     assert.strictEqual(bad.code, 1);
     assert.match(bad.stderr, /--bogus/);
     assert.match(bad.stderr, /usage:/);
-    const kind = await runCli(["export", "--select", "scopeTags,profiles"]);
     assert.strictEqual(kind.code, 1);
     assert.match(kind.stderr, /`--select` takes emailProfiles, scopeTags, assignments; got "profiles"/);
-    const positional = await runCli(["export", "extra"]);
     assert.strictEqual(positional.code, 1);
 
     const out = path.join(work, "bin");
-    const ok = await runCli(["export", "--out", out], { env: { ...process.env, ...env } });
+    const ok = await runSourceCli(["export", "--out", out], { env: { ...process.env, ...env } });
     assert.strictEqual(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /pulumi-intune export: wrote .*: 5 scope tags, 24 e-mail profiles/);
     assert.strictEqual(ok.stdout, "");

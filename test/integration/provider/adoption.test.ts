@@ -4,12 +4,12 @@ import * as assert from "assert";
 import { SEEDED_GROUPS, seedDeviceConfiguration, seedPortalAssignment } from "../../../emulator";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
-import { setProviderOverrides } from "../../../provider/runtime";
 import { resolveIdByName } from "../../../sdk/lookup";
 import { impactSettled, resetImpactRegistry } from "../../../provider/impact/analyze";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { releaseProvider, useProvider } from "../../support/providerSession";
 
 type Props = Record<string, any>;
 const writes = (log: LoggedRequest[]) =>
@@ -44,9 +44,12 @@ describe("integration: adoption and lookups by name", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    useProvider(emu, { maxAttempts: 3, baseDelayInMs: 10 });
   });
-  after(() => emu.close());
+  after(async () => {
+    releaseProvider();
+    await emu.close();
+  });
 
   describe("ScopeTag adoptExistingId", () => {
     it("takes over a matching tag without a write, and refresh keeps the adoption", async () => {

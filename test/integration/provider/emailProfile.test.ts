@@ -2,12 +2,11 @@
 // client: CRUD, PATCH of only what changed, certificate links, lost create responses, partial creates,
 // adoption, and the bad-input corpus failing in check without a single request.
 import * as assert from "assert";
-import { resolveSettings } from "../../../provider/config";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
-import { setProviderOverrides } from "../../../provider/runtime";
 import { badInputs, inputs } from "../../support/emailCorpus";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { releaseProvider, useProvider } from "../../support/providerSession";
 
 type Props = Record<string, any>;
 const isInitError = (e: unknown) => (e as Error | undefined)?.name === "IntuneResourceInitError";
@@ -29,9 +28,12 @@ describe("integration: EmailProfile handler", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    useProvider(emu, { maxAttempts: 3, baseDelayInMs: 10 });
   });
-  after(() => emu.close());
+  after(async () => {
+    releaseProvider();
+    await emu.close();
+  });
 
   it("fails every bad input of the corpus in check, making no request at all", async () => {
     await client.clearRequests();

@@ -6,6 +6,7 @@ import { resolveSettings } from "../../../provider/config";
 import { isGraphRequestError } from "../../../provider/errors";
 import { GraphApi, createCredential, isLostResponse } from "../../../provider/graph";
 import { graph, setProviderOverrides } from "../../../provider/runtime";
+import { releaseProvider } from "../../support/providerSession";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
@@ -112,6 +113,7 @@ describe("integration: Graph client retries, tokens and limits", function () {
       await graph().getRequired("/deviceManagement/roleScopeTags/0");
       assert.strictEqual(graph().credential, first);
       assert.strictEqual((await client.requests()).filter(isTokenRequest).length, 1);
+      releaseProvider();
     });
 
     it("a run longer than the token lifetime (2 s) succeeds at every step", async () => {

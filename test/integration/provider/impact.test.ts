@@ -2,13 +2,12 @@
 // conflicts, device groups, certificate chains and removals; group lookups batched, cached, read-only.
 import * as assert from "assert";
 import { SEEDED_GROUPS } from "../../../emulator";
-import { resolveSettings } from "../../../provider/config";
 import { assignmentImpact, profileCertificateImpact, profileUpdateImpact, registerAssignment, registerProfile, resetImpactRegistry } from "../../../provider/impact/analyze";
 import type { ImpactFact } from "../../../provider/impact/facts";
 import { clearGroupCache, lookupGroups } from "../../../provider/impact/groups";
-import { setProviderOverrides } from "../../../provider/runtime";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { releaseProvider, useProvider } from "../../support/providerSession";
 
 const sales = SEEDED_GROUPS.salesUsers.id;
 const field = SEEDED_GROUPS.fieldEngineers.id;
@@ -31,13 +30,16 @@ describe("integration: impact analysis", () => {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 1 } });
+    useProvider(emu, { maxAttempts: 1 });
   });
   beforeEach(() => {
     resetImpactRegistry();
     clearGroupCache();
   });
-  after(() => emu.close());
+  after(async () => {
+    releaseProvider();
+    await emu.close();
+  });
 
   it("looks groups up in one $batch with eventual consistency, and not again in the same run", async () => {
     await client.clearRequests();

@@ -1,11 +1,10 @@
 // The ScopeTag handler against the emulator, through the real ClientSecretCredential and Graph client.
 import * as assert from "assert";
-import { setProviderOverrides } from "../../../provider/runtime";
-import { resolveSettings } from "../../../provider/config";
 import { scopeTagHandler } from "../../../provider/resources/scopeTag";
 import { isGraphRequestError } from "../../../provider/errors";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { releaseProvider, useProvider } from "../../support/providerSession";
 
 describe("integration: ScopeTag handler", () => {
   let emu: TestEmulator;
@@ -14,12 +13,12 @@ describe("integration: ScopeTag handler", () => {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({
-      settings: resolveSettings((k) => emu.config[k], {}),
-      graphOptions: { maxAttempts: 4, baseDelayInMs: 1000, limits: { writesPerWindow: 100, requestsPerWindow: 1000, windowInMs: 20_000 } },
-    });
+    useProvider(emu, { maxAttempts: 4, baseDelayInMs: 1000, limits: { writesPerWindow: 100, requestsPerWindow: 1000, windowInMs: 20_000 } });
   });
-  after(() => emu.close());
+  after(async () => {
+    releaseProvider();
+    await emu.close();
+  });
 
   it("creates, reads, updates and deletes a tag", async () => {
     const { id, outs } = await scopeTagHandler.create({ displayName: "Integration", description: "first" });
