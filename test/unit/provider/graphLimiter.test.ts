@@ -14,7 +14,7 @@ describe("unit: the limiter wired into the Graph client", () => {
   const sent: { method: string; url: string; subRequests: number }[] = [];
   before(() => {
     // Answers every request at once: a $batch with one 200 per sub-request, anything else with {}.
-    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    globalThis.fetch = (async (input: Request | string | URL, init?: RequestInit) => {
       const request = input instanceof Request ? input : new Request(input, init);
       const text = await request.text();
       const body = text ? JSON.parse(text) : undefined;
