@@ -15,10 +15,10 @@ import { runExport } from "../../../cli/export";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
 import { ProviderRun } from "../../../provider/run";
-import { runCli } from "../../e2e/harness";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { type PortalTenant, FILTERS, seedPortalTenant } from "../../support/portalTenant";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { runSourceCli } from "../../support/sourceBin";
 
 const repo = path.resolve(__dirname, "../../..");
 const writes = (log: LoggedRequest[]) =>
@@ -93,6 +93,7 @@ describe("integration: pulumi-intune export", function () {
   });
   after(async () => {
     fs.rmSync(work, { recursive: true, force: true });
+
     await emu.close();
   });
 
@@ -268,18 +269,21 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("the bin: unknown flags and kinds exit 1 with the usage; a run with AZURE_* writes the project", async () => {
-    const bad = await runCli(["export", "--bogus"]);
+    // Side by side: each is a ts-node start.
+    const [bad, kind, positional] = await Promise.all([
+      runSourceCli(["export", "--bogus"]),
+      runSourceCli(["export", "--select", "scopeTags,profiles"]),
+      runSourceCli(["export", "extra"]),
+    ]);
     assert.strictEqual(bad.code, 1);
     assert.match(bad.stderr, /--bogus/);
     assert.match(bad.stderr, /usage:/);
-    const kind = await runCli(["export", "--select", "scopeTags,profiles"]);
     assert.strictEqual(kind.code, 1);
     assert.match(kind.stderr, /`--select` takes emailProfiles, scopeTags, assignments; got "profiles"/);
-    const positional = await runCli(["export", "extra"]);
     assert.strictEqual(positional.code, 1);
 
     const out = path.join(work, "bin");
-    const ok = await runCli(["export", "--out", out], { env: { ...process.env, ...env } });
+    const ok = await runSourceCli(["export", "--out", out], { env: { ...process.env, ...env } });
     assert.strictEqual(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /pulumi-intune export: wrote .*: 5 scope tags, 24 e-mail profiles/);
     assert.strictEqual(ok.stdout, "");

@@ -145,6 +145,16 @@ describe("integration: impact analysis", () => {
     assert.deepStrictEqual([prompt.changedSettings, names(prompt.groups)], [["settings.hostName"], ["Field Engineers", "Sales Users"]]);
   });
 
+  it("asks only who has the profile now: a group this run adds gets the new settings fresh", async () => {
+    const ios = await profile("iosEasEmailProfileConfiguration", { ...mail, displayName: "iOS widening" });
+    await assign(ios, sales);
+    // The same run assigns the profile to Field Engineers as well.
+    registerProfile(run, { urn: "urn:widening", id: ios, displayName: "iOS widening", platform: "iosIpados", hostName: "h", emailAddressSource: "primarySmtpAddress" });
+    registerAssignment(run, { urn: "urn:widening-a", profileUrn: "urn:widening", profileId: ios, targets: [{ kind: "group", groupId: sales }, { kind: "group", groupId: field }] });
+    const facts = await profileUpdateImpact(run, undefined, { urn: "urn:widening", id: ios, displayName: "iOS widening", platform: "iosIpados" }, ["settings.hostName"]);
+    assert.deepStrictEqual(names(of(facts, "reconfigurationPrompt")[0].groups), ["Sales Users"]);
+  });
+
   it("never writes to the tenant", async () => {
     await client.clearRequests();
     registerProfile(run, { urn: "urn:ios", displayName: "iOS", platform: "iosIpados", hostName: "h", emailAddressSource: "primarySmtpAddress" });

@@ -136,6 +136,22 @@ for (const dialect of ["live", "schema", "sparse"] as const) {
       assert.ok(planIsEmpty(planProfile("iosIpados", none, observed, baseline, none)), "[] means the Default tag \"0\"");
     });
 
+    it("a declared empty description is the tenant's null: no change, and refresh keeps the declared \"\"", () => {
+      const empty = declaredOf(checked({ ...program, description: "" }));
+      assert.ok(planIsEmpty(planProfile("iosIpados", empty, observed, baseline, empty)));
+      assert.strictEqual(inputsAsObserved("iosIpados", empty, observed, baseline).description, "");
+    });
+
+    it("scope tags in the tenant's order, or an empty answer for the Default tag, are no change", () => {
+      const tagged = declaredOf(checked({ ...program, scopeTagIds: ["3", "7"] }));
+      const reordered = observeProfile("iosIpados", { ...afterCreate, roleScopeTagIds: ["7", "3"] }, {});
+      assert.ok(planIsEmpty(planProfile("iosIpados", tagged, reordered, baselineOf(reordered), tagged)));
+      assert.deepStrictEqual(inputsAsObserved("iosIpados", tagged, reordered, baselineOf(reordered)).scopeTagIds, ["3", "7"]);
+      const defaultTag = declaredOf(checked({ ...program, scopeTagIds: ["0"] }));
+      const emptyAnswer = observeProfile("iosIpados", { ...afterCreate, roleScopeTagIds: [] }, {});
+      assert.ok(planIsEmpty(planProfile("iosIpados", defaultTag, emptyAnswer, baselineOf(emptyAnswer), defaultTag)));
+    });
+
     it("a changed declared value is planned as a PATCH of that setting only", () => {
       const changed = declaredOf(checked({ ...program, settings: { ...program.settings, durationOfEmailToSync: "oneWeek" } }));
       const plan = planProfile("iosIpados", changed, observed, baseline, declared);

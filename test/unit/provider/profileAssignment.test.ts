@@ -45,9 +45,16 @@ describe("ProfileAssignment check", () => {
     });
   }
 
-  it("accepts group ids unknown during preview", () => {
-    const { failures } = checkProfileAssignmentInputs({ profileId: UNKNOWN, targets: [{ kind: "group", groupId: UNKNOWN }] });
+  // The placeholder is a well-formed GUID, so one unknown group id passes any GUID check: two of them
+  // (two groups made by the same program) are what shows whether unknown ids are held back from the
+  // duplicate check until they are known.
+  it("accepts group ids unknown during preview, without calling two unknown groups the same", () => {
+    const { failures, inputs } = checkProfileAssignmentInputs({ profileId: UNKNOWN, targets: [{ kind: "group", groupId: UNKNOWN }, { kind: "group", groupId: UNKNOWN, filterId: UNKNOWN }] });
     assert.deepStrictEqual(failures, []);
+    assert.deepStrictEqual(inputs.targets, [
+      { kind: "group", groupId: UNKNOWN, filterType: "none" },
+      { kind: "group", groupId: UNKNOWN, filterId: UNKNOWN, filterType: "include" },
+    ]);
   });
 
   it("marks a profileId change as a replace and a target change as an update", async () => {

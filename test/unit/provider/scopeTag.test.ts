@@ -29,9 +29,12 @@ describe("ScopeTag check", () => {
     });
   }
 
-  it("accepts values unknown during preview", async () => {
-    const r = await scopeTagHandler.check(run, {}, { displayName: UNKNOWN });
+  // The preview placeholder is itself a valid display name (a lower-case GUID): only `adoptExistingId`,
+  // which must be digits, tells whether unknown values are let through.
+  it("accepts values unknown during preview, keeping them for the engine", async () => {
+    const r = await scopeTagHandler.check(run, {}, { displayName: UNKNOWN, adoptExistingId: UNKNOWN });
     assert.strictEqual(r.failures, undefined);
+    assert.deepStrictEqual(r.inputs, { displayName: UNKNOWN, adoptExistingId: UNKNOWN });
   });
 });
 
@@ -46,8 +49,10 @@ describe("ScopeTag diff", () => {
     assert.deepStrictEqual(r, {});
   });
 
-  it("treats an unknown value as a change", async () => {
-    const r = await handler("ScopeTag", run).diff("1", { displayName: "a" }, { displayName: UNKNOWN });
-    assert.notDeepStrictEqual(r, { changes: false });
+  // Equal to the prior value as a string, on purpose: an unknown value is a change because it is unknown,
+  // not because the placeholder differs from what was there.
+  it("treats an unknown value as a change, even where the placeholder equals the prior value", async () => {
+    const r = await handler("ScopeTag", run).diff("1", { displayName: UNKNOWN }, { displayName: UNKNOWN });
+    assert.deepStrictEqual(r, {});
   });
 });
