@@ -135,6 +135,8 @@ export function commandsOf(script: string): string[][] {
 const pulumiSubcommands = new Set(["preview", "up", "refresh", "destroy", "config", "stack", "cancel", "import", "login", "new", "version", "whoami"]);
 const ordinaryTools = new Set(["cd", "mkdir", "export", "ls", "cat", "git"]);
 const npmCommands = new Set(["ci", "install", "init", "pack", "test"]);
+/** Development tools the docs may run through npx: they must be installed binaries of this repository. */
+const devTools = new Set(["mocha", "ts-node", "tsc"]);
 
 /** Why a command line of a shell block would not work as written, or undefined. */
 export function checkCommand(cmd: readonly string[], scripts: Readonly<Record<string, string>>): string | undefined {
@@ -153,6 +155,8 @@ export function checkCommand(cmd: readonly string[], scripts: Readonly<Record<st
         const name = args.filter((a) => !a.startsWith("-"))[1];
         if (!(name in scripts)) return `npm run ${name}: no such script in package.json`;
       } else if (!npmCommands.has(sub)) return `unknown npm command ${JSON.stringify(sub)}`;
+    } else if (devTools.has(tool)) {
+      if (!fs.existsSync(path.join(repo, "node_modules", ".bin", tool))) return `${tool} is not installed in node_modules/.bin`;
     } else if (!ordinaryTools.has(tool)) return `unknown command ${JSON.stringify(tool)} (add it to the checks, or leave it out of the docs)`;
   } catch (e) {
     return `${tool} refuses ${JSON.stringify(args)}: ${(e as Error).message}`;
