@@ -13,7 +13,8 @@ function usage(message?: string): never {
   if (message) process.stderr.write(`pulumi-intune-emulator: ${message}\n`);
   process.stderr.write(
     "usage: pulumi-intune-emulator [--port N] [--state FILE] [--ca-dir DIR] [--tenant-id GUID] [--client-id GUID] [--client-secret S] [--throttling]\n" +
-      "                              [--dialect schema|live|sparse] [--chaos RATE --seed N] [--portal-tenant]\n",
+      "                              [--dialect schema|live|sparse] [--chaos RATE --seed N] [--portal-tenant]\n" +
+      "  --chaos RATE  seeded faults on that share of Graph requests: 429, 503, 500/502/504 before or after the commit, dropped connections\n",
   );
   process.exit(message ? 2 : 0);
 }
