@@ -17,7 +17,7 @@ export const emulatorCommand: CommandSpec = {
     "client-secret": { type: "string", value: "S", help: "the client secret the token endpoint accepts" },
     throttling: { type: "boolean", help: "enforce Intune's published request limits" },
     dialect: { type: "string", value: "DIALECT", help: `how GET answers look: ${DIALECTS.join(", ")}` },
-    chaos: { type: "string", value: "RATE", help: "inject faults into this share of requests (0 to 1)" },
+    chaos: { type: "string", value: "RATE", help: "inject seeded faults into this share of Graph requests (0 to 1): 429, 503, 500/502/504 before or after the commit, dropped connections" },
     seed: { type: "string", value: "N", help: "seed of the fault draw (needs --chaos)" },
     "portal-tenant": { type: "boolean", help: "start with a tenant full of portal-made objects (to try export on), when empty" },
   },

@@ -28,8 +28,8 @@ describe("emulator pipeline: stage order, dialects, faults and config", () => {
     server.configure({ dialect: "schema", grantedRoles: [...DEFAULT_GRANTED_ROLES], chaos: { rate: 0, seed: 0, identity: false } });
   });
 
-  it("runs route → authenticate → validate → faults → throttle → handle → serialize", () => {
-    assert.deepStrictEqual(server.stageNames, ["route", "authenticate", "validate", "faults", "throttle", "handle", "serialize"]);
+  it("runs route → authenticate → validate → faults → throttle → handle → faults-after-commit → serialize", () => {
+    assert.deepStrictEqual(server.stageNames, ["route", "authenticate", "validate", "faults", "throttle", "handle", "faults-after-commit", "serialize"]);
   });
 
   it("answers 401 before 400: an invalid body with a bad or missing token is a 401", async () => {
