@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IntuneDynamicResource } from "./provider";
+import { dynamicType, IntuneDynamicResource } from "./provider";
 
 /** Arguments of {@link ScopeTag}. */
 export interface ScopeTagArgs {
@@ -27,6 +27,12 @@ export interface ScopeTagArgs {
  * profile; put the tag's `id` in an e-mail profile's `scopeTagIds`.
  */
 export class ScopeTag extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(ScopeTag, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = dynamicType("intune", "ScopeTag");
+
   /** Name shown in the Intune admin center. */
   declare public readonly displayName: pulumi.Output<string>;
   /** Free text for admins. */
