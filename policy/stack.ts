@@ -177,11 +177,15 @@ export const STACK_RULES: readonly StackRule[] = [
       const showKey = (key: string) => (key.startsWith("id:") ? JSON.stringify(key.slice(3)) : key.slice(4).split("::").pop()!);
       for (const profile of model.profiles) {
         const profileAssignments = assignmentsOf(model, profile.keys);
+        // Each certificate and root once per profile (an identity and an S/MIME certificate often share a root).
+        const checked = new Set<string>();
         for (const [property, certKey] of Object.entries(profile.certificates)) {
           const chain: { what: string; key: string }[] = [{ what: `certificate profile ${showKey(certKey)}`, key: certKey }];
           const root = rootOf(certKey);
           if (root) chain.push({ what: `its trusted root ${showKey(root)}`, key: root });
           for (const link of chain) {
+            if (checked.has(link.key)) continue;
+            checked.add(link.key);
             const linkAssignments = assignmentsOf(model, keysOf(link.key));
             if (linkAssignments.length === 0 && !requireInStack) continue;
             const linkReach = reachOf(linkAssignments);

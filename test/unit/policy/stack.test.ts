@@ -67,6 +67,9 @@ describe("policy: stack rules", () => {
       assert.deepStrictEqual(out.map((v) => v.urn), [mailToField.urn, mailToField.urn]);
       assert.match(out[0].message, /^targets\[1\] must also be a target of certificate profile "scep" \(identityCertificateId of "mail"\) \(rule email-certificate-reach, .*got group "field"$/);
       assert.match(out[1].message, /must also be a target of its trusted root "root" .*got group "field"$/);
+      // An S/MIME certificate with the same root adds its own finding, not the root's again.
+      const both = model([profile("mail", { ...certs, smimeSigningCertificateId: "id:smime" })], [mailToField, assign("id:scep", group("sales")), assign("id:smime", group("sales")), assign("id:root", group("sales"))]);
+      assert.deepStrictEqual(check("email-certificate-reach", both, { trustedRootOf: { scep: "root", smime: "root" } }).map((v) => /of (certificate profile|its trusted root) "(\w+)"/.exec(v.message)![2]), ["scep", "root", "smime"]);
       // Without the chain in config, only the certificate itself is checked.
       assert.strictEqual(check("email-certificate-reach", m).length, 1);
     });
