@@ -68,7 +68,7 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
   const preview = async (nonCompliant: boolean, packConfig?: string) => {
     await project.setConfig({ groups: GROUPS, certificates, nonCompliant });
     const eventLog = path.join(project.dir, `events-${Date.now()}.jsonl`);
-    const r = await project.pulumi(["preview", "--policy-pack", "pack", ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
+    const r = await project.pulumi(["preview", "--policy-pack", path.join(project.dir, "pack"), ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
     const events = fs
       .readFileSync(eventLog, "utf8")
       .split("\n")
@@ -119,7 +119,7 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
     mandatory.push("email-user-targets mandatory windows-device-group");
     assert.deepStrictEqual(named(r.events), mandatory.sort());
 
-    const json = await project.pulumi(["preview", "--json", "--policy-pack", "pack", "--policy-pack-config", regulatedConfig, "--event-log", path.join(project.dir, "review-events.jsonl")]);
+    const json = await project.pulumi(["preview", "--json", "--policy-pack", path.join(project.dir, "pack"), "--policy-pack-config", regulatedConfig, "--event-log", path.join(project.dir, "review-events.jsonl")]);
     const previewFile = path.join(project.dir, "preview.json");
     fs.writeFileSync(previewFile, json.stdout);
     const review = await runCli(["review", previewFile, "--events", path.join(project.dir, "review-events.jsonl")]);
