@@ -11,7 +11,10 @@ export interface RuleViolation {
   policyName: string;
   /** "mandatory", "advisory" (the engine may say "warning"), "remediate". */
   enforcementLevel: string;
+  /** What the policy says this resource does wrong. */
   message: string;
+  /** The policy's own description (the engine puts it before the message). */
+  description: string;
 }
 
 /** The event log cannot be used; the message says why. */
@@ -24,6 +27,12 @@ export class EventLogError extends Error {
 
 // The engine's colour directives, e.g. "<{%reset%}>", which a plain-text report must not show.
 const colorDirective = /<\{%[^%]*%\}>/g;
+
+function splitMessage(text: string): { message: string; description: string } {
+  const [first, ...rest] = text.trim().split("\n");
+  const own = rest.join("\n").trim();
+  return own === "" ? { message: first.trim(), description: "" } : { message: own, description: first.trim() };
+}
 
 /**
  * The policy violations in an event log's text, in log order, each once (the engine can report a
@@ -55,7 +64,9 @@ export function policyViolationsFromEventLog(text: string, source = "event log")
       policyPackVersion: String(p.policyPackVersion ?? ""),
       policyName: String(p.policyName ?? ""),
       enforcementLevel: p.enforcementLevel === "warning" ? "advisory" : String(p.enforcementLevel ?? ""),
-      message: String(p.message ?? "").replace(colorDirective, "").trim(),
+      // The engine sends "<policy description>\n<violation message>"; a violation without a message of its own
+      // is just the description.
+      ...splitMessage(String(p.message ?? "").replace(colorDirective, "")),
     };
     const key = JSON.stringify(v);
     if (!seen.has(key)) {

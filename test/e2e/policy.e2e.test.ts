@@ -53,6 +53,8 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
       iosSmime: await cert("iosPkcsCertificateProfile", "iOS PKCS (S/MIME)", { certificateTemplateName: "Smime", certificationAuthority: "ca.contoso.com", certificationAuthorityName: "Contoso CA" }),
       iosRoot: await cert("iosTrustedRootCertificate", "iOS trusted root", { certFileName: "root.cer", trustedRootCertificate: Buffer.from("root").toString("base64") }),
     };
+    // `--event-log` is one of the CLI's debugging flags (the Automation API sets this too).
+    project.env.PULUMI_DEBUG_COMMANDS = "true";
     // The pack's package.json is left out of the project copy like every package.json (the workspace's
     // node_modules serve both), but @pulumi/policy reads the pack's version from it.
     fs.copyFileSync(path.join(repo, "examples/policy/pack/package.json"), path.join(project.dir, "pack/package.json"));
@@ -69,6 +71,7 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
     await project.setConfig({ groups: GROUPS, certificates, nonCompliant });
     const eventLog = path.join(project.dir, `events-${Date.now()}.jsonl`);
     const r = await project.pulumi(["preview", "--policy-pack", path.join(project.dir, "pack"), ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
+    assert.ok(fs.existsSync(eventLog), `no event log: pulumi preview exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     const events = fs
       .readFileSync(eventLog, "utf8")
       .split("\n")

@@ -43,6 +43,13 @@ describe("policy: violations in the review report", () => {
     assert.ok(!vs[0].message.includes("<{%"), vs[0].message);
   });
 
+  it("separates the policy's description from the violation's own message, as the engine joins them", () => {
+    const [v] = policyViolationsFromEventLog(policyEvent(urn("EmailProfile", "x"), "email-ssl-required", "mandatory", "E-mail profiles use SSL. Source: Microsoft\nsettings.requireSsl must be true, got false\n"));
+    assert.deepStrictEqual([v.description, v.message], ["E-mail profiles use SSL. Source: Microsoft", "settings.requireSsl must be true, got false"]);
+    const [bare] = policyViolationsFromEventLog(policyEvent(undefined, "p", "advisory", "only a description"));
+    assert.deepStrictEqual([bare.description, bare.message], ["", "only a description"]);
+  });
+
   it("refuses what is not an event log, naming the line", () => {
     assert.throws(() => policyViolationsFromEventLog(JSON.stringify(preview), "preview.json"), (e: Error) => e instanceof EventLogError && /line 1 is not an engine event/.test(e.message));
     assert.throws(() => policyViolationsFromEventLog("not json\n{}\n", "x.log"), (e: Error) => e instanceof EventLogError && /line 1 is not JSON/.test(e.message));
