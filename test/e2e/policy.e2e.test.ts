@@ -67,10 +67,10 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
     fs.writeFileSync(disabledConfig, JSON.stringify(Object.fromEntries(Object.keys(BREAKS).map((r) => [r, "disabled"]))));
   });
 
-  const preview = async (nonCompliant: boolean, packConfig?: string) => {
+  const preview = async (nonCompliant: boolean, packConfig?: string, json = false) => {
     await project.setConfig({ groups: GROUPS, certificates, nonCompliant });
     const eventLog = path.join(project.dir, `events-${Date.now()}.jsonl`);
-    const r = await project.pulumi(["preview", "--policy-pack", path.join(project.dir, "pack"), ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
+    const r = await project.pulumi(["preview", ...(json ? ["--json"] : []), "--policy-pack", path.join(project.dir, "pack"), ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
     assert.ok(fs.existsSync(eventLog), `no event log: pulumi preview exited ${r.code}\n${r.stdout}\n${r.stderr}`);
     const events = fs
       .readFileSync(eventLog, "utf8")
@@ -116,16 +116,16 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
   });
 
   it("the regulated-tenant config turns on S/MIME, the host allow-list and device groups; the review comment lists every violation", async () => {
-    const r = await preview(true, regulatedConfig);
+    // The preview a pull-request workflow runs: JSON for the review, the event log for the policy events.
+    const r = await preview(true, regulatedConfig, true);
     assert.notStrictEqual(r.code, 0, r.output);
     const mandatory = Object.entries(BREAKS).map(([rule, b]) => `${rule} mandatory ${b.resource}`);
     mandatory.push("email-user-targets mandatory windows-device-group");
     assert.deepStrictEqual(named(r.events), mandatory.sort());
 
-    const json = await project.pulumi(["preview", "--json", "--policy-pack", path.join(project.dir, "pack"), "--policy-pack-config", regulatedConfig, "--event-log", path.join(project.dir, "review-events.jsonl")]);
     const previewFile = path.join(project.dir, "preview.json");
-    fs.writeFileSync(previewFile, json.stdout);
-    const review = await runCli(["review", previewFile, "--events", path.join(project.dir, "review-events.jsonl")]);
+    fs.writeFileSync(previewFile, r.stdout);
+    const review = await runCli(["review", previewFile, "--events", r.eventLog]);
     assert.strictEqual(review.code, 0, review.stderr);
     const section = review.stdout.split("### Policy")[1].split("\n### ")[0];
     assert.match(section, new RegExp(`\\*\\*${new Set(r.events.map((e) => JSON.stringify(e))).size} mandatory violations\\*\\* \\(the preview fails on these\\), 0 advisory violations`));

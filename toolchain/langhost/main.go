@@ -21,10 +21,10 @@ import (
 	"sync"
 	"syscall"
 
-	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
 	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -163,23 +163,41 @@ func resourcePlugins(programDir string) ([]*pulumirpc.PluginDependency, error) {
 	return out, nil
 }
 
-// runScript finds @pulumi/pulumi/cmd/run the way Node would from the program directory.
-func runScript(nodeBin, programDir string) (string, error) {
-	cmd := exec.Command(nodeBin, "-e", "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/run'))")
-	cmd.Dir = programDir
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("could not find @pulumi/pulumi from %s; run npm install there: %w", programDir, err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
 func option(info *pulumirpc.ProgramInfo, name string) (interface{}, bool) {
 	if info.GetOptions() == nil {
 		return nil, false
 	}
 	v, ok := info.GetOptions().AsMap()[name]
 	return v, ok
+}
+
+// typescriptEnv tells @pulumi/pulumi's runners whether to load TypeScript (Pulumi.yaml / PulumiPolicy.yaml
+// runtime options `typescript`, `tsconfigpath`).
+func typescriptEnv(info *pulumirpc.ProgramInfo) []string {
+	typescript := true
+	if v, ok := option(info, "typescript"); ok {
+		if b, ok := v.(bool); ok {
+			typescript = b
+		}
+	}
+	env := []string{fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%t", typescript)}
+	if v, ok := option(info, "tsconfigpath"); ok {
+		if s, ok := v.(string); ok && s != "" {
+			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
+		}
+	}
+	return env
+}
+
+// nodeArgs are the runtime option `nodeargs`, passed to node before the script.
+func nodeArgs(info *pulumirpc.ProgramInfo) []string {
+	var args []string
+	if v, ok := option(info, "nodeargs"); ok {
+		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
+			args = append(args, strings.Fields(s)...)
+		}
+	}
+	return args
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -196,17 +214,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if entry == "" {
 		entry = "."
 	}
-	script, err := runScript(nodeBin, programDir)
+	script, err := resolveModule(nodeBin, programDir, "@pulumi/pulumi/cmd/run")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	var args []string
-	if v, ok := option(info, "nodeargs"); ok {
-		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
-			args = append(args, strings.Fields(s)...)
-		}
-	}
+	args := nodeArgs(info)
 	args = append(args, script)
 	add := func(flag, value string) {
 		if value != "" {
@@ -253,18 +266,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		"PULUMI_CONFIG="+string(config),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
 	)
-	typescript := true
-	if v, ok := option(info, "typescript"); ok {
-		if b, ok := v.(bool); ok {
-			typescript = b
-		}
-	}
-	env = append(env, fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%t", typescript))
-	if v, ok := option(info, "tsconfigpath"); ok {
-		if s, ok := v.(string); ok && s != "" {
-			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
-		}
-	}
+	env = append(env, typescriptEnv(info)...)
 
 	cmd := exec.CommandContext(ctx, nodeBin, args...)
 	cmd.Dir = req.GetPwd()
@@ -320,25 +322,9 @@ func runPolicyPack(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRun
 	}
 
 	env := append([]string{}, req.GetEnv()...)
-	typescript := true
-	if v, ok := option(info, "typescript"); ok {
-		if b, ok := v.(bool); ok {
-			typescript = b
-		}
-	}
-	env = append(env, fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%t", typescript))
-	if v, ok := option(info, "tsconfigpath"); ok {
-		if s, ok := v.(string); ok && s != "" {
-			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
-		}
-	}
+	env = append(env, typescriptEnv(info)...)
 
-	var args []string
-	if v, ok := option(info, "nodeargs"); ok {
-		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
-			args = append(args, strings.Fields(s)...)
-		}
-	}
+	args := nodeArgs(info)
 	// run-policy-pack takes the engine address (in req.Args) and then the pack's directory, last.
 	args = append(args, script)
 	args = append(args, req.GetArgs()...)
@@ -388,7 +374,7 @@ func runPolicyPack(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRun
 	return closer.Close()
 }
 
-// resolveModule finds a module the way Node would from dir.
+// resolveModule finds a module (a runner script of @pulumi/pulumi) the way Node would from dir.
 func resolveModule(nodeBin, dir, module string) (string, error) {
 	cmd := exec.Command(nodeBin, "-e", fmt.Sprintf("process.stdout.write(require.resolve(%q))", module))
 	cmd.Dir = dir
