@@ -58,12 +58,12 @@ export function stackModel(resources: readonly PolicyResource[]): StackModel {
       const certificates: Record<string, string> = {};
       for (const input of CERTIFICATE_INPUTS) {
         const certId = known<string>(r.props, input);
-        if (typeof certId === "string" && certId !== "") certificates[input] = `id:${certId}`;
+        if (typeof certId === "string" && certId !== "") certificates[input] = `id:${certId.toLowerCase()}`;
       }
       profiles.push({
         urn: r.urn,
         name: r.name,
-        keys: [`urn:${r.urn}`, ...(typeof id === "string" && id !== "" ? [`id:${id}`] : [])],
+        keys: [`urn:${r.urn}`, ...(typeof id === "string" && id !== "" ? [`id:${id.toLowerCase()}`] : [])],
         platform: String(known(r.props, "platform") ?? ""),
         certificates,
       });
@@ -81,7 +81,8 @@ export function stackModel(resources: readonly PolicyResource[]): StackModel {
       assignments.push({
         urn: r.urn,
         name: r.name,
-        profileKeys: [...from, ...(typeof profileId === "string" && profileId !== "" ? [`id:${profileId}`] : [])],
+        // Ids lower-cased: Graph ids are GUIDs, compared without case.
+        profileKeys: [...from, ...(typeof profileId === "string" && profileId !== "" ? [`id:${profileId.toLowerCase()}`] : [])],
         targets,
       });
     }

@@ -61,8 +61,10 @@ export interface StackRule {
   readonly check: (model: StackModel, config: RuleConfig) => StackViolation[];
 }
 
+// Entra ID object ids are GUIDs, which Graph compares without case (the provider stores them lower-case).
+const lower = (id: string) => id.toLowerCase();
 const groupKey = (t: TargetFacts): string | undefined =>
-  t.kind === "allLicensedUsers" ? ALL_USERS : t.kind === "allDevices" ? ALL_DEVICES : t.groupId;
+  t.kind === "allLicensedUsers" ? ALL_USERS : t.kind === "allDevices" ? ALL_DEVICES : t.groupId !== undefined ? lower(t.groupId) : undefined;
 const showGroup = (g: string): string => (g === ALL_USERS ? "all licensed users" : g === ALL_DEVICES ? "all devices" : `group ${JSON.stringify(g)}`);
 
 function assignmentsOf(model: StackModel, keys: readonly string[]): AssignmentFacts[] {
@@ -107,13 +109,13 @@ export const STACK_RULES: readonly StackRule[] = [
       deviceGroupIds: { type: "array", items: { type: "string" }, description: "Entra ID groups whose members are devices." },
     },
     check: (model, config) => {
-      const deviceGroups = new Set(config.deviceGroupIds ?? []);
+      const deviceGroups = new Set((config.deviceGroupIds ?? []).map(lower));
       const out: StackViolation[] = [];
       for (const a of model.assignments) {
         const profile = isEmailProfileKey(model, a.profileKeys);
         if (!profile) continue;
         a.targets.forEach((t, i) => {
-          if (t.kind === "allDevices" || (t.kind === "group" && t.groupId !== undefined && deviceGroups.has(t.groupId)))
+          if (t.kind === "allDevices" || (t.kind === "group" && t.groupId !== undefined && deviceGroups.has(lower(t.groupId))))
             out.push({
               urn: a.urn,
               message: `targets[${i}] must be a user group for e-mail profile ${JSON.stringify(profile.name)} (rule email-user-targets, from Microsoft Intune: e-mail profiles apply only to devices with a primary user), got ${t.kind === "allDevices" ? "allDevices" : `device group ${showValue(t.groupId)}`}`,
@@ -139,7 +141,7 @@ export const STACK_RULES: readonly StackRule[] = [
         const { included } = reachOf(siblings);
         for (const b of siblings)
           b.targets.forEach((t, i) => {
-            if (t.kind === "exclusionGroup" && t.groupId !== undefined && included.has(t.groupId))
+            if (t.kind === "exclusionGroup" && t.groupId !== undefined && included.has(lower(t.groupId)))
               out.push({
                 urn: b.urn,
                 message: `targets[${i}] must not exclude a group the profile also includes (rule assignment-include-exclude-same-group, from Microsoft Intune: exclusion takes precedence), got exclusionGroup ${showValue(t.groupId)}`,
@@ -169,8 +171,8 @@ export const STACK_RULES: readonly StackRule[] = [
         const node = model.certificates.find((c) => c.keys.includes(certKey));
         if (node?.rootKey) return node.rootKey;
         const id = certKey.startsWith("id:") ? certKey.slice(3) : undefined;
-        const root = id !== undefined ? config.trustedRootOf?.[id] : undefined;
-        return root !== undefined ? `id:${root}` : undefined;
+        const root = id !== undefined ? Object.entries(config.trustedRootOf ?? {}).find(([cert]) => lower(cert) === id)?.[1] : undefined;
+        return root !== undefined ? `id:${lower(root)}` : undefined;
       };
       const keysOf = (key: string): string[] => model.certificates.find((c) => c.keys.includes(key))?.keys.slice() ?? [key];
       // An id quoted, a resource of this stack by its name (the URN's last part).

@@ -37,6 +37,8 @@ describe("policy: stack rules", () => {
     assert.deepStrictEqual(out.map((v) => v.urn), [allDevices.urn, kiosk.urn]);
     assert.match(out[0].message, /^targets\[0\] must be a user group for e-mail profile "mail" \(rule email-user-targets, .*got allDevices$/);
     assert.match(out[1].message, /^targets\[1\] must be a user group .*got device group "kiosk"$/);
+    // Group ids are GUIDs: compared without case.
+    assert.strictEqual(check("email-user-targets", model([mail], [assign("urn:urn:mail", group("KIOSK"))]), { deviceGroupIds: ["kiosk"] }).length, 1);
     // Without the device group list, only all devices can be told.
     assert.deepStrictEqual(check("email-user-targets", model([mail], [kiosk])), []);
     // A profile referenced by a known id matches too.
@@ -72,6 +74,13 @@ describe("policy: stack rules", () => {
       assert.deepStrictEqual(check("email-certificate-reach", both, { trustedRootOf: { scep: "root", smime: "root" } }).map((v) => /of (certificate profile|its trusted root) "(\w+)"/.exec(v.message)![2]), ["scep", "root", "smime"]);
       // Without the chain in config, only the certificate itself is checked.
       assert.strictEqual(check("email-certificate-reach", m).length, 1);
+    });
+
+    it("compares group ids and the configured chain's ids without case", () => {
+      const m = model([profile("mail", certs)], [assign("urn:urn:mail", group("ABC")), assign("id:scep", group("abc")), assign("id:root", group("Abc"))]);
+      assert.deepStrictEqual(check("email-certificate-reach", m, { trustedRootOf: { SCEP: "ROOT" } }), []);
+      const noRoot = model([profile("mail", certs)], [assign("urn:urn:mail", group("ABC")), assign("id:scep", group("abc"))]);
+      assert.strictEqual(check("email-certificate-reach", noRoot, { trustedRootOf: { SCEP: "ROOT" } }).length, 1);
     });
 
     it("an exclusion on the certificate, or all licensed users on the e-mail profile only, misses people", () => {
