@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { type CommandSpec, type OptionValue } from "./args";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
+import { policyViolationsFromEventLog } from "./policyEvents";
 import { parsePreviewJson } from "./previewJson";
 import { type ExportCommandOptions, type ExportKind, exportKinds, runExport } from "./export";
 import { runStatusCommand, type StatusOptions } from "./status";
@@ -30,10 +31,12 @@ export const commands: Record<string, Command> = {
       format,
       "fail-on": { type: "string", value: "KINDS", list: true, choices: failOnKinds, help: "exit 3 when the change has any of these (comma-separated, or repeat the flag)" },
       out: { type: "string", value: "FILE", help: "also write the full, untrimmed report (in --format) to FILE" },
+      events: { type: "string", value: "FILE", help: "the same preview's event log (`pulumi preview --event-log FILE`): adds its policy pack violations, next to the resources they are about" },
     },
     async run({ values, positionals }, io) {
       const { text, source } = await io.readInput(positionals[0]);
-      const report = buildReport(parsePreviewJson(text, source));
+      const events = typeof values.events === "string" ? policyViolationsFromEventLog(fs.readFileSync(values.events, "utf8"), values.events) : undefined;
+      const report = buildReport(parsePreviewJson(text, source), events);
       const fmt = values.format as "markdown" | "json";
       const full = fmt === "json" ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report);
       if (typeof values.out === "string") fs.writeFileSync(values.out, full);

@@ -117,6 +117,12 @@ export type EmailProfileArgs = {
  * a change of `platform` replaces the profile; every other change is an update in place.
  */
 export class EmailProfile extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(EmailProfile, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = typeToken("EmailProfile");
+
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly description: pulumi.Output<string | undefined>;
   declare public readonly platform: pulumi.Output<EmailPlatform>;

@@ -52,6 +52,12 @@ export interface ProfileAssignmentArgs {
  * erased; a target that another owner already assigned is refused with a clear error.
  */
 export class ProfileAssignment extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(ProfileAssignment, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = typeToken("ProfileAssignment");
+
   /** Id of the assigned device configuration. */
   declare public readonly profileId: pulumi.Output<string>;
   /** The normalised targets, sorted by kind and group id. */

@@ -19,9 +19,9 @@ const refuses = (argv: string[], message: RegExp) =>
 
 describe("cli: command-line parsing (strict)", () => {
   it("parses review with defaults, comma lists and repeated --fail-on", () => {
-    assert.deepStrictEqual(parse("review", "p.json"), { command: "review", help: false, values: { format: "markdown", "fail-on": [], out: undefined }, positionals: ["p.json"] });
+    assert.deepStrictEqual(parse("review", "p.json"), { command: "review", help: false, values: { format: "markdown", "fail-on": [], out: undefined, events: undefined }, positionals: ["p.json"] });
     const r = parse("review", "-", "--fail-on", "replace,delete", "--fail-on=impact", "--format", "json", "--out", "full.json");
-    assert.deepStrictEqual(r.values, { format: "json", "fail-on": ["replace", "delete", "impact"], out: "full.json" });
+    assert.deepStrictEqual(r.values, { format: "json", "fail-on": ["replace", "delete", "impact"], out: "full.json", events: undefined });
     assert.deepStrictEqual(r.positionals, ["-"]);
     assert.deepStrictEqual(parse("review").positionals, []);
   });
@@ -32,7 +32,7 @@ describe("cli: command-line parsing (strict)", () => {
   });
 
   it("refuses unknown flags, naming them and the near miss", () => {
-    refuses(["review", "--fail_on", "replace", "preview.json"], /^`review` takes --format, --fail-on, --out, --help; got unknown option "--fail_on" \(did you mean `--fail-on`\?\)$/);
+    refuses(["review", "--fail_on", "replace", "preview.json"], /^`review` takes --format, --fail-on, --out, --events, --help; got unknown option "--fail_on" \(did you mean `--fail-on`\?\)$/);
     refuses(["review", "-x", "preview.json"], /got unknown option "-x"/);
     refuses(["drift", "--stack", "s", "--out", "x"], /^`drift` takes --stack, --cwd, --format, --help; got unknown option "--out"/);
   });

@@ -125,7 +125,7 @@ export function commandsOf(script: string): string[][] {
         if (/^\d*>/.test(w[i])) continue;
         cmd.push(w[i]);
       }
-      while (cmd.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(cmd[0])) cmd.shift();
+      while (cmd.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(cmd[0])) cmd.shift();
       if (cmd.length > 0) out.push(cmd);
     }
   }
@@ -177,8 +177,20 @@ describe("docs: every code block is checked", function () {
   });
 
   it("knows the language of every block", () => {
-    const unknown = blocks.filter((b) => !["ts", "sh", "text", "yaml"].includes(b.lang));
+    const unknown = blocks.filter((b) => !["ts", "sh", "text", "yaml", "json"].includes(b.lang));
     assert.deepStrictEqual(unknown.map((b) => `${where(b)} \`\`\`${b.lang}`), []);
+  });
+
+  it("parses every JSON block", () => {
+    const problems: string[] = [];
+    for (const b of blocks.filter((x) => x.lang === "json")) {
+      try {
+        JSON.parse(b.text);
+      } catch (e) {
+        problems.push(`${where(b)}: ${(e as Error).message}`);
+      }
+    }
+    assert.deepStrictEqual(problems, []);
   });
 
   it("type-checks every TypeScript block against the sources", () => {
