@@ -21,7 +21,7 @@ export interface CommandSpec {
   /** One line for the usage text. */
   summary: string;
   /** Positional arguments in order; all optional ones last. */
-  positionals: readonly { name: string; help: string; optional?: boolean }[];
+  positionals: readonly { name: string; help: string; optional?: boolean; variadic?: boolean }[];
   options: Readonly<Record<string, OptionSpec>>;
 }
 
@@ -112,7 +112,8 @@ export function parseCommandLine(table: Readonly<Record<string, CommandSpec>>, a
     throw explain(command, spec, [...args], e as NodeJS.ErrnoException);
   }
   if (parsed.values.help) return { command, help: true, values: {}, positionals: [] };
-  const max = spec.positionals.length;
+  // A last positional marked variadic takes the rest (`fleet report a.json b.json …`).
+  const max = spec.positionals[spec.positionals.length - 1]?.variadic ? Number.POSITIVE_INFINITY : spec.positionals.length;
   if (parsed.positionals.length > max)
     throw new UsageError(
       `\`${command}\` takes at most ${max} positional argument${max === 1 ? "" : "s"} (${spec.positionals.map((p) => p.name).join(" ")}); got ${parsed.positionals.map(quote).join(" ")}`,
@@ -172,7 +173,7 @@ export function usageText(table: Readonly<Record<string, CommandSpec>>, only?: s
   const lines = ["usage:"];
   for (const [name, spec] of Object.entries(table)) {
     if (only && name !== only) continue;
-    const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}]` : p.name));
+    const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}${p.variadic ? " …" : ""}]` : p.name));
     lines.push(`  pulumi-intune ${[name, ...pos, ...Object.entries(spec.options).map(([n, o]) => optionUsage(n, o))].join(" ")}`);
     for (const l of wrap(spec.summary, 96)) lines.push(`      ${l}`);
     for (const p of spec.positionals) lines.push(`      ${p.name.padEnd(22)} ${p.help}`);
