@@ -196,6 +196,23 @@ describe("fleet: the report", () => {
     assert.strictEqual(fleetExitCode(fleetReport("drift", [tenants[1]])), 0);
   });
 
+  it("shows a stopped rollout: the waves in order, the unhealthy tenant's profiles, later tenants not started", () => {
+    const sick = status("tenant-a", profile("ios-mail", { succeeded: 17 }), { ...profile("ios-shared-mail", { error: 17 }), issues: [{ device: "DEV-1", deviceId: "1", user: "u@x", status: "error" as const, reason: "duplicate", otherProfiles: [{ name: "ios-mail", id: "1", displayName: "iOS: work mail" }] }] });
+    const r = fleetReport(
+      "up",
+      [
+        { stack: "tenant-a", outcome: "attention", wave: "canary", changes: { create: 2, same: 4 }, status: sick },
+        { stack: "tenant-b", outcome: "skipped", wave: "rest", error: "not started: wave `canary` stopped the rollout (`tenant-a`)" },
+      ],
+      { waves: [{ name: "canary", stacks: ["tenant-a"], state: "unhealthy" }, { name: "rest", stacks: ["tenant-b"], state: "not started" }] },
+    );
+    const md = renderFleetMarkdown(r);
+    assert.match(md, /- `canary` \(`tenant-a`\): unhealthy\n- `rest` \(`tenant-b`\): not started\n\nThe rollout stopped after wave `canary`; later waves were left untouched\./);
+    assert.match(md, /\| `tenant-a` \(canary\) \| ⚠️ unhealthy \| 2 created; `ios-shared-mail`: 17 devices in error, 0 in conflict \(with `ios-mail`\) \|/);
+    assert.match(md, /\| `tenant-b` \(rest\) \| ⏸️ skipped \| not started: wave `canary` stopped the rollout/);
+    assert.strictEqual(fleetExitCode(r), 2);
+  });
+
   it("merges shard reports into the report of one run, and refuses overlapping shards or mixed operations", () => {
     const one = fleetReport("drift", tenants);
     const a = fleetReport("drift", [tenants[0], tenants[2]], { shard: "1/2" });
