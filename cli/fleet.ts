@@ -87,11 +87,11 @@ export function fleetOptions(values: Record<string, OptionValue>, positionals: r
   }
 }
 
-async function runTenant(ctx: FleetContext, op: FleetOperation, stack: string, poll: PollOptions, wave?: string): Promise<TenantResult> {
+async function runTenant(ctx: FleetContext, op: FleetOperation, stack: string, poll: PollOptions, exists: boolean, wave?: string): Promise<TenantResult> {
   const started = Date.now();
   let result: TenantResult;
   try {
-    const run = { drift: tenantDrift, preview: tenantPreview, status: tenantStatus, up: (c: FleetContext, s: string) => tenantUp(c, s, poll) }[op];
+    const run = { drift: tenantDrift, preview: tenantPreview, status: tenantStatus, up: (c: FleetContext, s: string) => tenantUp(c, s, poll, exists) }[op];
     result = await run(ctx, stack);
   } catch (e) {
     result = { stack, outcome: "broken", error: (e as Error).message };
@@ -122,7 +122,7 @@ export async function runFleet(o: FleetOptions, io: FleetIo): Promise<FleetRepor
   ctx.log(`pulumi-intune fleet ${op}: ${stacks.length} stack${stacks.length === 1 ? "" : "s"}${shard ? ` (shard ${shard})` : ""}, ${o.concurrency} at a time`);
 
   if (op !== "up" || !o.waves) {
-    const results = await pool(stacks, o.concurrency, (s) => (missing(s) ? Promise.resolve(missingResult(s)) : runTenant(ctx, op, s, o.poll)));
+    const results = await pool(stacks, o.concurrency, (s) => (missing(s) ? Promise.resolve(missingResult(s)) : runTenant(ctx, op, s, o.poll, inBackend.has(s))));
     return fleetReport(op, results, { shard });
   }
 
@@ -141,7 +141,7 @@ export async function runFleet(o: FleetOptions, io: FleetIo): Promise<FleetRepor
       continue;
     }
     ctx.log(`pulumi-intune fleet up: wave \`${w.name}\`: ${w.stacks.join(", ") || "no stacks"}`);
-    const got = await pool(w.stacks, o.concurrency, (s) => (missing(s) ? Promise.resolve({ ...missingResult(s), wave: w.name }) : runTenant(ctx, "up", s, o.poll, w.name)));
+    const got = await pool(w.stacks, o.concurrency, (s) => (missing(s) ? Promise.resolve({ ...missingResult(s), wave: w.name }) : runTenant(ctx, "up", s, o.poll, inBackend.has(s), w.name)));
     results.push(...got);
     const broken = got.filter((t) => t.outcome === "broken");
     const unhealthy = got.filter((t) => t.outcome === "attention");

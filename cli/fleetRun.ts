@@ -21,7 +21,7 @@ export interface FleetContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
   command: PulumiCommand;
-  /** `stack select`/`stack init` rewrite one workspace file per project: one worker at a time. */
+  /** `stack init` rewrites one workspace file per project: one worker at a time. */
   workspaceGate: Mutex;
   /** Progress lines (stderr). */
   log: (line: string) => void;
@@ -51,10 +51,21 @@ export async function knownStacks(ctx: FleetContext): Promise<{ backend: string[
   return { backend: [...new Set(backend)].sort(), configFiles: configFiles.sort() };
 }
 
-/** The stack on its own LocalWorkspace; `create` initialises a stack that only has a config file so far. */
-async function openStack(ctx: FleetContext, name: string, create = false): Promise<Stack> {
+/**
+ * The stack on its own LocalWorkspace. The SDK's `Stack.select` runs `pulumi stack select`, which rewrites the
+ * project's workspace file under PULUMI_HOME although every command we run names its stack (`--stack`), and two
+ * `fleet` runs on one machine could tear that file (pulumi/pulumi#8186). The backend's listing already says the
+ * stack exists, so selecting only checks that. Creating a stack (`fleet up` of a new tenant) runs `stack init`,
+ * which selects too: one worker at a time.
+ */
+async function openStack(ctx: FleetContext, name: string, opts: { exists: boolean; create?: boolean }): Promise<Stack> {
   const ws = await workspace(ctx);
-  return ctx.workspaceGate.run(() => (create ? Stack.createOrSelect(name, ws) : Stack.select(name, ws)));
+  if (!opts.exists) {
+    if (!opts.create) throw new TenantError(`no stack \`${name}\` in the backend`);
+    return ctx.workspaceGate.run(() => Stack.create(name, ws));
+  }
+  ws.selectStack = async () => undefined;
+  return Stack.select(name, ws);
 }
 
 /** The engine's events as `pulumi preview --json` would have printed them (steps and diagnostics). */
@@ -123,14 +134,14 @@ async function checkBaseline(ctx: FleetContext, s: Stack): Promise<void> {
 }
 
 export async function tenantDrift(ctx: FleetContext, name: string): Promise<TenantResult> {
-  const s = await openStack(ctx, name);
+  const s = await openStack(ctx, name, { exists: true });
   const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.refresh({ previewOnly: true, onEvent }));
   const drift = driftFromRefresh(name, digestFromEvents(events));
   return { stack: name, outcome: drift.drifted.length > 0 ? "attention" : "clean", drift };
 }
 
 export async function tenantPreview(ctx: FleetContext, name: string): Promise<TenantResult> {
-  const s = await openStack(ctx, name);
+  const s = await openStack(ctx, name, { exists: true });
   await checkBaseline(ctx, s);
   const { events } = await withEvents("pulumi preview", ctx, name, (onEvent) => s.preview({ onEvent }));
   const review = buildReport(digestFromEvents(events));
@@ -184,13 +195,13 @@ export async function pollStatus(read: () => Promise<StatusReport>, opts: PollOp
 }
 
 export async function tenantStatus(ctx: FleetContext, name: string): Promise<TenantResult> {
-  const s = await openStack(ctx, name);
+  const s = await openStack(ctx, name, { exists: true });
   const status = await readStatus(ctx, s);
   return { stack: name, outcome: status.healthy ? "clean" : "attention", status };
 }
 
-export async function tenantUp(ctx: FleetContext, name: string, poll: PollOptions): Promise<TenantResult> {
-  const s = await openStack(ctx, name, true);
+export async function tenantUp(ctx: FleetContext, name: string, poll: PollOptions, exists: boolean): Promise<TenantResult> {
+  const s = await openStack(ctx, name, { exists, create: true });
   await checkBaseline(ctx, s);
   const { value } = await withEvents("pulumi up", ctx, name, (onEvent) => s.up({ onEvent }));
   const changes = Object.fromEntries(Object.entries(value.summary.resourceChanges ?? {}).filter(([, n]) => typeof n === "number")) as Record<string, number>;
