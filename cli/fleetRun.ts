@@ -68,24 +68,39 @@ async function openStack(ctx: FleetContext, name: string, opts: { exists: boolea
   return Stack.select(name, ws);
 }
 
-/** The engine's events as `pulumi preview --json` would have printed them (steps and diagnostics). */
+/**
+ * The engine's events as `pulumi preview --json` would have printed them (steps and diagnostics), by the
+ * CLI's own rule: a step is its resource's pre-event, except that a refresh step is replaced by its outputs
+ * event when that turned into an update with a detailed diff or a delete (that is where drift shows).
+ */
 export function digestFromEvents(events: readonly EngineEvent[]): PreviewDigest {
   const steps: PreviewStep[] = [];
+  const preOp = new Map<string, string>();
   const diagnostics: NonNullable<PreviewDigest["diagnostics"]> = [];
+  type Meta = NonNullable<EngineEvent["resourcePreEvent"]>["metadata"];
+  const step = (m: Meta): PreviewStep => {
+    const state = (s: Meta["old"]) => (s ? { inputs: s.inputs ?? {}, outputs: s.outputs ?? {}, id: s.id } : null);
+    return {
+      op: m.op,
+      urn: m.urn,
+      provider: m.provider,
+      diffReasons: m.diffs ?? null,
+      replaceReasons: m.keys ?? null,
+      detailedDiff: m.detailedDiff ? Object.fromEntries(Object.entries(m.detailedDiff).map(([k, d]) => [k, { kind: d.diffKind, inputDiff: d.inputDiff }])) : null,
+      oldState: state(m.old),
+      newState: state(m.new),
+    };
+  };
   for (const e of events) {
-    const m = e.resourcePreEvent?.metadata;
-    if (m) {
-      const state = (s: typeof m.old) => (s ? { inputs: s.inputs ?? {}, outputs: s.outputs ?? {}, id: s.id } : null);
-      steps.push({
-        op: m.op,
-        urn: m.urn,
-        provider: m.provider,
-        diffReasons: m.diffs ?? null,
-        replaceReasons: m.keys ?? null,
-        detailedDiff: m.detailedDiff ? Object.fromEntries(Object.entries(m.detailedDiff).map(([k, d]) => [k, { kind: d.diffKind, inputDiff: d.inputDiff }])) : null,
-        oldState: state(m.old),
-        newState: state(m.new),
-      });
+    const pre = e.resourcePreEvent?.metadata;
+    if (pre) {
+      preOp.set(pre.urn, pre.op);
+      steps.push(step(pre));
+    }
+    const out = e.resOutputsEvent?.metadata;
+    if (out && preOp.get(out.urn) === "refresh" && ((out.op === "update" && out.detailedDiff) || out.op === "delete")) {
+      const i = steps.findIndex((s) => s.urn === out.urn);
+      if (i >= 0) steps[i] = step(out);
     }
     const d = e.diagnosticEvent;
     if (d && !d.ephemeral) diagnostics.push({ ...(d.urn ? { urn: d.urn } : {}), message: d.message, severity: d.severity });

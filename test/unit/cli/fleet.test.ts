@@ -11,6 +11,7 @@ import { globToRegExp, parseDurationInMs, parseShard, planWaves, pool, selectSta
 import { fleetExitCode, fleetReport, mergeFleetReports, parseFleetReport, renderFleetComment, renderFleetMarkdown, type TenantResult } from "../../../cli/fleetReport";
 import { digestFromEvents, failureText, pollStatus } from "../../../cli/fleetRun";
 import { fleetOptions } from "../../../cli/fleet";
+import { driftFromRefresh } from "../../../cli/drift";
 import { main } from "../../../cli/main";
 import type { StatusReport } from "../../../cli/status";
 
@@ -117,6 +118,22 @@ describe("fleet: engine events as a preview digest", () => {
     assert.deepStrictEqual(digest.diagnostics, [{ urn: u, message: "users will be prompted", severity: "warning" }]);
   });
 
+  it("takes a refresh step's drift from its outputs event (update with a detailed diff, or delete), as the CLI does", () => {
+    const u = urn("pulumi-nodejs:dynamic/intune:EmailProfile", "ios-mail");
+    const gone = urn("pulumi-nodejs:dynamic/intune:EmailProfile", "gone");
+    const state = (host: string) => ({ type: "t", urn: u, id: "1", parent: "", provider: "p", inputs: { settings: { hostName: host } }, outputs: {} });
+    const meta = (op: string, extra: Record<string, unknown> = {}) => ({ op, urn: u, type: "pulumi-nodejs:dynamic/intune:EmailProfile", provider: "p", old: state("a"), new: state("a"), ...extra });
+    const digest = digestFromEvents([
+      ev({ resourcePreEvent: { metadata: meta("refresh") } } as unknown as Partial<EngineEvent>),
+      ev({ resourcePreEvent: { metadata: { ...meta("refresh"), urn: gone } } } as unknown as Partial<EngineEvent>),
+      ev({ resOutputsEvent: { metadata: meta("update", { new: state("b"), detailedDiff: { "settings.hostName": { diffKind: "update", inputDiff: true } } }) } } as unknown as Partial<EngineEvent>),
+      ev({ resOutputsEvent: { metadata: { ...meta("delete"), urn: gone, new: undefined } } } as unknown as Partial<EngineEvent>),
+    ]);
+    assert.deepStrictEqual(digest.steps.map((s) => [s.op, (s.newState?.inputs as any)?.settings?.hostName]), [["update", "b"], ["delete", undefined]]);
+    const report = driftFromRefresh("tenant-a", digest);
+    assert.deepStrictEqual(report.drifted.map((d) => [d.name, d.state, d.properties.map((p) => p.path)]), [["gone", "deleted", []], ["ios-mail", "changed", ["settings.hostName"]]]);
+  });
+
   it("says why an operation failed in the engine's words, else the CLI's stderr", () => {
     const diag = ev({ diagnosticEvent: { message: "\u001b[31mAADSTS7000215: Invalid client secret provided.\u001b[0m\n", color: "raw", severity: "error" } });
     assert.strictEqual(failureText(new Error("code: 255"), [diag, ev({ diagnosticEvent: { message: "update failed", color: "raw", severity: "error" } })]), "AADSTS7000215: Invalid client secret provided.");
@@ -133,7 +150,7 @@ const profile = (name: string, devices: Partial<Record<"succeeded" | "pending" |
   lastUpdateDateTime: null,
   devices: { succeeded: 0, pending: 0, error: 0, conflict: 0, notApplicable: 0, ...devices },
   users: { succeeded: 0, pending: 0, error: 0, conflict: 0, notApplicable: 0 },
-  issues: [],
+  issues: [] as StatusReport["profiles"][number]["issues"],
 });
 const status = (stack: string, ...profiles: ReturnType<typeof profile>[]): StatusReport => ({
   stack,
