@@ -21,7 +21,7 @@ export interface CommandSpec {
   /** One line for the usage text. */
   summary: string;
   /** Positional arguments in order; all optional ones last. */
-  positionals: readonly { name: string; help: string; optional?: boolean }[];
+  positionals: readonly { name: string; help: string; optional?: boolean; variadic?: boolean }[];
   options: Readonly<Record<string, OptionSpec>>;
 }
 
@@ -120,7 +120,8 @@ export function parseOptions(command: string, spec: CommandSpec, args: readonly 
     throw explain(command, spec, [...args], e as NodeJS.ErrnoException);
   }
   if (parsed.values.help) return { help: true, values: {}, positionals: [] };
-  const max = spec.positionals.length;
+  // A last positional marked variadic takes the rest (`fleet report a.json b.json …`).
+  const max = spec.positionals[spec.positionals.length - 1]?.variadic ? Number.POSITIVE_INFINITY : spec.positionals.length;
   if (parsed.positionals.length > max)
     throw new UsageError(
       `\`${command}\` takes at most ${max} positional argument${max === 1 ? "" : "s"} (${spec.positionals.map((p) => p.name).join(" ")}); got ${parsed.positionals.map(quote).join(" ")}`,
@@ -177,7 +178,7 @@ function wrap(text: string, width: number): string[] {
 
 /** The usage lines of one invocation (`pulumi-intune review`, `pulumi-intune-emulator`). */
 function invocationUsage(invocation: string, spec: CommandSpec): string[] {
-  const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}]` : p.name));
+  const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}${p.variadic ? " …" : ""}]` : p.name));
   const lines = [`  ${[invocation, ...pos, ...Object.entries(spec.options).map(([n, o]) => optionUsage(n, o))].join(" ")}`];
   for (const l of wrap(spec.summary, 96)) lines.push(`      ${l}`);
   for (const p of spec.positionals) lines.push(`      ${p.name.padEnd(22)} ${p.help}`);

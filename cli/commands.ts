@@ -7,6 +7,7 @@ import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drif
 import { policyViolationsFromEventLog } from "./policyEvents";
 import { parsePreviewJson } from "./previewJson";
 import { type ExportCommandOptions, type ExportKind, exportKinds, runExport } from "./export";
+import { fleetCommand } from "./fleet";
 import { runStatusCommand, type StatusOptions } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
@@ -86,6 +87,26 @@ export const commands: Record<string, Command> = {
       await runExport({ options: exportOptions(values) });
       return 0;
     },
+  },
+  fleet: {
+    summary:
+      "runs drift, preview, status or up over many tenant stacks of one program (the Automation API, tenants side by side) and writes one report; `fleet report` merges shard reports; exit 0 = all clean, 2 = drift, impact or unhealthy somewhere, 1 = a tenant broken",
+    positionals: [
+      { name: "OPERATION", help: "drift, preview, status, up, or report (merge the JSON reports of shards)" },
+      { name: "REPORT", help: "fleet report: the shard reports (--format json --out FILE) to merge", optional: true, variadic: true },
+    ],
+    options: {
+      stacks: { type: "string", value: "LIST|GLOB", help: "stacks by name or glob, comma-separated (e.g. 'tenant-*')" },
+      cwd: { type: "string", value: "DIR", help: "the fleet's Pulumi project directory (default .)" },
+      concurrency: { type: "string", value: "N", help: "tenants at a time (default 4)" },
+      shard: { type: "string", value: "K/N", help: "run only shard K of N of the stacks (for a CI matrix)" },
+      format,
+      out: { type: "string", value: "FILE", help: "also write the full report (in --format) to FILE" },
+      waves: { type: "string", value: "LIST", help: "fleet up: waves in order (stack tag or config pulumi-intune:wave; untagged stacks go last)" },
+      "wave-timeout": { type: "string", value: "DURATION", help: "fleet up: how long to wait for pending devices after each wave (default 10m)" },
+      "poll-interval": { type: "string", value: "DURATION", help: "fleet up: time between status reads (default 15s)" },
+    },
+    run: ({ values, positionals }, io) => fleetCommand(values, positionals, io),
   },
 };
 
