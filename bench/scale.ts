@@ -300,12 +300,15 @@ class Project {
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.output}`);
   }
 
-  /** Mean bytes per resource of our kinds in the stack's state (`pulumi stack export`, as JSON). */
+  /**
+   * Mean bytes per declared resource in the stack's state (`pulumi stack export`, as JSON): the scope
+   * tags, profiles and assignments, not our one stack-level record of declarations (sdk/declared.ts).
+   */
   async stateBytesPerResource(): Promise<number | undefined> {
     const r = await this.run(["stack", "export"]);
     if (r.code !== 0) return undefined;
     const resources = (JSON.parse(r.output.slice(r.output.indexOf("{"))).deployment?.resources ?? []) as { type: string }[];
-    const ours = resources.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/"));
+    const ours = resources.filter((x) => /^pulumi-nodejs:dynamic\/(intune|noop):/.test(x.type));
     return ours.length === 0 ? undefined : ours.reduce((n, x) => n + JSON.stringify(x).length, 0) / ours.length;
   }
 
