@@ -31,13 +31,15 @@ const { values: flags } = parseArgs({
     write: { type: "boolean", default: false },
     // Adds `up` and then, at once and with the service's windows as they are, `destroy`.
     "back-to-back": { type: "boolean", default: false },
+    // Only these operations, in the usual order, e.g. `up,destroy`; each needs the state the ones before leave.
+    ops: { type: "string" },
     // Writes each operation's emulator request log as JSON there, to see where requests come from.
     dump: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (flags.help) {
-  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--back-to-back] [--write] [--dump <dir>]\n  env: BENCH_SIZES, BENCH_LATENCIES");
+  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--ops up,destroy] [--back-to-back] [--write] [--dump <dir>]\n  env: BENCH_SIZES, BENCH_LATENCIES");
   process.exit(0);
 }
 const listOf = (text: string, what: string): number[] =>
@@ -452,7 +454,10 @@ async function runPair(n: number, latencyMs: number, server: ReturnType<typeof c
       },
       { "intune:clientSecret": info.clientSecret },
     );
-    for (const op of [...ops, ...(flags["back-to-back"] ? backToBack : [])]) {
+    const only = flags.ops?.split(",").map((o) => o.trim());
+    const unknown = only?.filter((o) => ![...ops, ...backToBack].some((op) => op.name === o));
+    if (unknown?.length) throw new Error(`--ops: unknown operation(s) ${unknown.join(", ")}; known: ${[...ops, ...backToBack].map((o) => o.name).join(", ")}`);
+    for (const op of [...ops, ...(flags["back-to-back"] ? backToBack : [])].filter((o) => !only || only.includes(o.name))) {
       for (const project of [noop, real]) {
         if (op.name === "previewChanged") await project.must(["config", "set", "hostSuffix", "x"]);
         if (op.name === "refresh") await project.must(["config", "rm", "hostSuffix"]);
