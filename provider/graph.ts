@@ -19,8 +19,8 @@ import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-grap
 import { customGraphHosts, type IntuneProviderSettings } from "./config";
 import { GraphRequestError, isGraphRequestError, isNotFound } from "./errors";
 import { processCache } from "./processCache";
-import { type Clock, type RequestLimits, RequestLimiter, batchCost, costOf, isWriteMethod, sharedLimiter, systemClock } from "./limiter";
-import { RetryPolicyHandler, type RetryPolicyOptions, batchSubRequests, contextMethod, failureOf, isConnectionError } from "./retry";
+import { type Clock, type RequestAnswer, type RequestLimits, RequestLimiter, batchCost, costOf, isWriteMethod, sharedLimiter, systemClock } from "./limiter";
+import { RetryPolicyHandler, type RetryPolicyOptions, batchSubRequests, contextMethod, failureOf, isConnectionError, parseRetryAfterInMs } from "./retry";
 
 export { isConnectionError };
 
@@ -45,10 +45,15 @@ class LimiterHandler implements Middleware {
     const batch = batchSubRequests(context);
     const cost = batch ? batchCost(batch.map((r) => String(r.method))) : costOf(contextMethod(context));
     const permit = await this.limiter.acquire(cost);
+    let answer: RequestAnswer | undefined;
     try {
       await this.next!.execute(context);
+      const response = context.response as Response | undefined;
+      if (response) answer = { status: response.status, retryAfterInMs: parseRetryAfterInMs(response.headers.get("retry-after"), Date.now()) };
     } finally {
-      permit.release();
+      // A 429 is learned from here, before the slot frees (see limiter.ts); sub-requests' 429s of a
+      // read $batch reach the limiter through the retry policy's `onThrottled`.
+      permit.release(answer);
     }
   }
   setNext(next: Middleware): void {
@@ -168,7 +173,10 @@ export class GraphApi {
     const retry = new RetryPolicyHandler({ maxAttempts, maxRetryElapsedInMs, baseDelayInMs, maxDelayInMs }, {
       clock,
       random: options.random,
-      onThrottled: (delayInMs) => limiter.pause(delayInMs),
+      // A plain request's 429 was learned by the limiter handler already (writes hold only writes).
+      onThrottled: (delayInMs, inBatch) => {
+        if (inBatch) limiter.pause(delayInMs);
+      },
       onTokenExpired: (authorization) => this.credential.invalidate(authorization?.replace(/^Bearer\s+/i, "")),
     });
     // The limiter waits before the token is attached, so a long wait never sends a token that expired meanwhile.

@@ -7,6 +7,14 @@
 // only that it happened between sending and the answer, so a request holds its slot from release until
 // its answer and is then stamped with the answer's time: our window always ends no earlier than the
 // service's, and a request we release is one the service admits.
+//
+// What we cannot see: the service's window remembers writes of the process before us (an `up` right
+// before this `destroy`), or of another app. Waiting a whole window at every start would cost 20 s on
+// each command; instead the limiter starts carefully and learns. During the first window the first
+// write goes alone and then at most a few are in flight, so a full window answers one 429 (a few at
+// most) instead of one per write in flight; a write's 429 fills our write window with the writes we did
+// not see (the oldest leaving at its Retry-After, the rest spread over the window, as a writer paced by
+// this limiter leaves them) and holds writes only: reads go on, in their own lane.
 import { processCache } from "./processCache";
 
 /** Limits per sliding window; the defaults are Intune's published limits. */
@@ -66,11 +74,18 @@ export function batchCost(methods: readonly string[]): RequestCost {
   return { requests: methods.length, writes: methods.filter(isWriteMethod).length };
 }
 
-/** A granted request: call `release` once its answer (or failure) is in. */
+/** What the service answered, as far as the limiter cares. */
+export interface RequestAnswer {
+  readonly status: number;
+  /** The answer's `Retry-After`, when it had one. */
+  readonly retryAfterInMs?: number;
+}
+
+/** A granted request: call `release` once its answer (or failure: no answer) is in. */
 export interface LimiterPermit {
   /** How long the caller waited for the slot. */
   readonly waitedInMs: number;
-  release(): void;
+  release(answer?: RequestAnswer): void;
 }
 
 /** One sliding window: answered requests by answer time, plus the ones still in flight. */
@@ -101,6 +116,26 @@ class SlidingWindow {
     for (let i = 0; i < cost; i++) this.stamps.push(now);
   }
 
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * The service said this window is full and its oldest request leaves in `retryAfterInMs`: fill the
+   * free slots with requests we never saw (another process's), the first leaving then and the others
+   * one by one until a window from now, as a writer paced by this same window would have left them.
+   */
+  fillUnknown(retryAfterInMs: number, now: number): void {
+    this.prune(now);
+    const unknown = this.limit - this.stamps.length - this.inFlight;
+    if (unknown <= 0) return;
+    const first = now + Math.min(retryAfterInMs, this.windowInMs) - this.windowInMs;
+    const step = unknown > 1 ? (now - first) / (unknown - 1) : 0;
+    const added = Array.from({ length: unknown }, (_, i) => first + i * step);
+    this.stamps.push(...added);
+    this.stamps.sort((a, b) => a - b);
+  }
+
   private prune(now: number): void {
     const cutoff = now - this.windowInMs;
     let drop = 0;
@@ -109,30 +144,53 @@ class SlidingWindow {
   }
 }
 
-/** Sliding-window limiter: `acquire` resolves once a request may be sent; callers are served in order. */
+/** How {@link RequestLimiter} starts when it cannot know what the service's windows already hold. */
+export interface LimiterOptions {
+  /**
+   * Writes in flight at most during the first window after the limiter starts, when writes of an
+   * earlier process (the `up` before this `destroy`) may still count in the service's write window.
+   * The very first write goes alone: if the window is full, one 429 teaches the limiter
+   * (see {@link RequestLimiter.throttled}) before anything else is sent. @default 4
+   */
+  readonly writesInFlightAtStart?: number;
+}
+
+/**
+ * Sliding-window limiter: `acquire` resolves once a request may be sent. Reads and writes queue in two
+ * lanes, each served in order: a write waiting for the write window never holds up a read.
+ */
 export class RequestLimiter {
   private readonly requests: SlidingWindow[];
   private readonly writes: SlidingWindow[];
-  private queue: Promise<void> = Promise.resolve();
+  private readonly lanes = { reads: Promise.resolve(), writes: Promise.resolve() };
   private pausedUntil = 0;
+  private writesPausedUntil = 0;
   private wakeUps: (() => void)[] = [];
+  private readonly startedAt: number;
+  private readonly writesInFlightAtStart: number;
+  /** Whether a write has been answered (anything but 429): the window had room for it. */
+  private writeAnswered = false;
 
   constructor(
     readonly limits: RequestLimits = intuneRequestLimits,
     private readonly clock: Clock = systemClock,
+    options: LimiterOptions = {},
   ) {
     const w = limits.windowInMs;
     this.requests = [new SlidingWindow(limits.requestsPerWindow, w)];
     this.writes = [new SlidingWindow(limits.writesPerWindow, w)];
     if (limits.tenantRequestsPerWindow !== undefined) this.requests.push(new SlidingWindow(limits.tenantRequestsPerWindow, w));
     if (limits.tenantWritesPerWindow !== undefined) this.writes.push(new SlidingWindow(limits.tenantWritesPerWindow, w));
+    this.startedAt = clock.now();
+    this.writesInFlightAtStart = Math.max(1, options.writesInFlightAtStart ?? 4);
   }
 
   /** Waits for slots of a method (or an explicit cost) and holds them until `release`. */
   acquire(request: string | RequestCost): Promise<LimiterPermit> {
     const cost = typeof request === "string" ? costOf(request) : request;
     const started = this.clock.now();
-    const turn = this.queue.then(async () => {
+    const lane = cost.writes > 0 ? "writes" : "reads";
+    const turn = this.lanes[lane].then(async () => {
       for (;;) {
         const wait = this.waitInMs(cost);
         if (wait <= 0) break;
@@ -142,15 +200,18 @@ export class RequestLimiter {
       for (const window of this.requests) window.take(cost.requests);
       for (const window of this.writes) window.take(cost.writes);
     });
-    this.queue = turn.catch(() => undefined);
+    this.lanes[lane] = turn.catch(() => undefined);
     return turn.then(() => {
       let released = false;
       return {
         waitedInMs: this.clock.now() - started,
-        release: () => {
+        release: (answer?: RequestAnswer) => {
           if (released) return;
           released = true;
           const now = this.clock.now();
+          // Learn before the slot frees, so no waiting write goes out on the old picture.
+          if (answer?.status === 429) this.throttled(cost, answer.retryAfterInMs);
+          else if (answer !== undefined && cost.writes > 0) this.writeAnswered = true;
           for (const window of this.requests) window.finish(cost.requests, now);
           for (const window of this.writes) window.finish(cost.writes, now);
           const wake = this.wakeUps;
@@ -166,12 +227,36 @@ export class RequestLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + durationInMs);
   }
 
+  /**
+   * The service answered 429 to a request of this cost. A write: its write window is full of writes we
+   * did not send (an earlier process's, another app's), so the limiter fills its own write window to
+   * match and holds writes only, for `retryAfterInMs` (a second when the answer had none); reads go on.
+   * A read: the request window is full; everything waits.
+   */
+  throttled(cost: RequestCost, retryAfterInMs: number | undefined): void {
+    const now = this.clock.now();
+    const wait = retryAfterInMs ?? 1000;
+    if (cost.writes === 0) {
+      this.pause(wait);
+      return;
+    }
+    this.writes[0].fillUnknown(wait, now);
+    this.writesPausedUntil = Math.max(this.writesPausedUntil, now + wait);
+  }
+
   /** How long until `cost` more fit in every window (Infinity: until a request in flight answers). */
   waitInMs(cost: RequestCost): number {
     const now = this.clock.now();
     let wait = this.pausedUntil - now;
     for (const window of this.requests) wait = Math.max(wait, window.waitInMs(cost.requests, now));
+    if (cost.writes === 0) return wait;
+    wait = Math.max(wait, this.writesPausedUntil - now);
     for (const window of this.writes) wait = Math.max(wait, window.waitInMs(cost.writes, now));
+    // The first window after start: unknown writes may still count. One probe, then a few at a time.
+    if (now < this.startedAt + this.limits.windowInMs) {
+      const cap = this.writeAnswered ? this.writesInFlightAtStart : 1;
+      if (this.writes[0].requestsInFlight + cost.writes > cap && this.writes[0].requestsInFlight > 0) wait = Infinity;
+    }
     return wait;
   }
 }

@@ -22,8 +22,8 @@ export interface RetryPolicyHooks {
   readonly clock?: Clock;
   /** Jitter source in [0, 1). @default Math.random */
   readonly random?: () => number;
-  /** A 429 said to wait this long: the limiter holds every caller, not only this one. */
-  readonly onThrottled?: (delayInMs: number) => void;
+  /** A 429 said to wait this long (`inBatch`: sub-requests of a `$batch` of reads were throttled). */
+  readonly onThrottled?: (delayInMs: number, inBatch: boolean) => void;
   /** Graph rejected this `Authorization` value as expired: the next token must be a fresh one. */
   readonly onTokenExpired?: (authorization: string | undefined) => void;
 }
@@ -266,7 +266,7 @@ export class RetryPolicyHandler implements Middleware {
         const pending = await this.settleBatch(context, response, batch!, settled);
         if (pending === undefined) return;
         const delay = nextDelay(pending.retryAfterInMs ?? this.backoffInMs(retries + 1));
-        if (pending.throttled) this.hooks.onThrottled?.(pending.retryAfterInMs ?? this.backoffInMs(retries + 1));
+        if (pending.throttled) this.hooks.onThrottled?.(pending.retryAfterInMs ?? this.backoffInMs(retries + 1), true);
         if (delay === undefined) {
           // Out of budget: the last answers are final, errors included.
           for (const sub of pending.responses) settled.set(sub.id, sub);
@@ -282,7 +282,7 @@ export class RetryPolicyHandler implements Middleware {
       const retryable = resendable && (idempotent ? RETRY_STATUSES : POST_RETRY_STATUSES).has(response.status);
       const retryAfterInMs = parseRetryAfterInMs(response.headers.get("retry-after"), this.clock.now());
       const wanted = retryAfterInMs ?? this.backoffInMs(retries + 1);
-      if (response.status === 429) this.hooks.onThrottled?.(wanted);
+      if (response.status === 429) this.hooks.onThrottled?.(wanted, false);
       const delay = retryable ? nextDelay(wanted) : undefined;
       if (delay === undefined) fail(await statusError(response, report));
       retries++;

@@ -23,6 +23,7 @@ import {
   storedViews,
 } from "../email";
 import type { EmailProfileInputs } from "../email/inputs";
+import { linksToRead } from "../email/links";
 import type { DeclaredFields } from "../email/managed";
 import type { CertificateInput } from "../email/platforms";
 import { GraphRequestError, IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError } from "../errors";
@@ -80,15 +81,18 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
 /**
  * The profile and its certificate links in one `$batch` round trip. Right after a write Intune can
  * answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again.
+ * `links`: every link of the type (`true`), none (`false`), or the known ones with the profile and the
+ * others only when its settings can use them (see email/links.ts), in a second round trip.
  */
 async function readProfile(
   graph: GraphApi,
   id: string,
   platform: EmailPlatform,
   notFoundAttempts: number,
-  withLinks = true,
+  links: boolean | ReadonlySet<CertificateInput> = true,
 ): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
-  const refs = withLinks ? emailPlatforms[platform].certificateRefs : [];
+  const allRefs = emailPlatforms[platform].certificateRefs;
+  const refs = links === true ? allRefs : links === false ? [] : allRefs.filter((r) => links.has(r.input));
   for (let attempt = 1; ; attempt++) {
     const answers = await graph.readCoalesced([
       { id: "profile", path: profilePath(id) },
@@ -101,16 +105,22 @@ async function readProfile(
       continue;
     }
     failUnlessOk("GET", profilePath(id), profile);
-    const links: Partial<Record<CertificateInput, string>> = {};
-    for (const r of refs) {
+    const live = profile.body as LiveProfile;
+    const more = typeof links === "object" ? allRefs.filter((r) => !links.has(r.input) && linksToRead(platform, links, live).includes(r.input)) : [];
+    if (more.length > 0) {
+      const extra = await graph.readCoalesced(more.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })));
+      for (const [k, v] of extra) answers.set(k, v);
+    }
+    const found: Partial<Record<CertificateInput, string>> = {};
+    for (const r of [...refs, ...more]) {
       const answer = answers.get(r.input);
       // An unbound single-valued navigation answers 404.
       if (!answer || answer.status === 404) continue;
       failUnlessOk("GET", typedRoute(id, platform, r.navigation), answer);
       const target = answer.body as { id?: string } | undefined;
-      if (target?.id) links[r.input] = target.id;
+      if (target?.id) found[r.input] = target.id;
     }
-    return { live: profile.body as LiveProfile, links };
+    return { live, links: found };
   }
 }
 
@@ -336,9 +346,11 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     // A profile written in the last two minutes may still answer 404 for a moment; otherwise a 404 on
     // refresh is far more often a real delete, so fewer tries.
     const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-    const read = await readProfile(run.graph, id, platform, recent ? 3 : 1);
-    if (!read) return { id: "" };
     const views = storedViews(props);
+    // Links the program declares or the state recorded, and the others when the settings can use them.
+    const known = new Set([...Object.keys(views.observed.links), ...Object.keys(views.declared?.links ?? {})] as CertificateInput[]);
+    const read = await readProfile(run.graph, id, platform, recent ? 3 : 1, known);
+    if (!read) return { id: "" };
     const declared = views.declared ?? declaredOf(props);
     const observed = observeProfile(platform, read.live, read.links);
     const stored: EmailProfileStateKeys = {};

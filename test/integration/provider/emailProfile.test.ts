@@ -91,6 +91,27 @@ describe("integration: EmailProfile handler", function () {
     assert.strictEqual(linked.body.id, b);
   });
 
+  it("refresh reads a profile alone, and its links too once its settings can use one (an out-of-band certificate shows)", async () => {
+    const profiles = "/deviceManagement/deviceConfigurations";
+    const scep = (await client.graph("POST", profiles, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "SCEP for refresh", scepServerUrls: ["https://scep.contoso.com"] })).body.id as string;
+    const news = await checked(inputs("iosIpados", { displayName: "Integration refresh economy" }));
+    const { id, outs } = await handler("EmailProfile", run).create(news);
+    // Each GET Intune counts: plain requests and $batch sub-requests, not the envelope.
+    const gets = async () => graphCalls(await client.requests()).filter((r) => r.method === "GET").map((r) => r.path.replace(id, "{id}"));
+    await client.clearRequests();
+    await handler("EmailProfile", run).read(id, outs!);
+    assert.deepStrictEqual(await gets(), [`/beta${profiles}/{id}`]);
+
+    // In the portal: certificate authentication with a SCEP profile.
+    const odataType = "#microsoft.graph.iosEasEmailProfileConfiguration";
+    assert.strictEqual((await client.graph("PATCH", `${profiles}/${id}`, { "@odata.type": odataType, authenticationMethod: "certificate" })).status, 204);
+    const ref = await client.graph("PUT", `${profiles}/${id}/microsoft.graph.iosEasEmailProfileConfiguration/identityCertificate/$ref`, { "@odata.id": `${emu.info.graphEndpoint}/beta${profiles}/${scep}` });
+    assert.ok(ref.status < 300, JSON.stringify(ref.body));
+    const read = await handler("EmailProfile", run).read(id, outs!);
+    assert.strictEqual(read.inputs!.identityCertificateId, scep);
+    assert.strictEqual(read.inputs!.settings.authenticationMethod, "certificate");
+  });
+
   it("finds the profile of a create whose response was lost after the commit: exactly one profile", async () => {
     const news = await checked(inputs("androidDeviceAdministrator", { displayName: "Integration lost response" }));
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations" }, fault: "reset-after", count: 1 });

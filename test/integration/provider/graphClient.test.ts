@@ -170,5 +170,32 @@ describe("integration: Graph client retries, tokens and limits", function () {
       assert.strictEqual(graphCalls.length, 25 + 30 + 40);
       assert.deepStrictEqual(graphCalls.filter((r) => r.status === 429).length, 0);
     });
+
+    it("a new process after writes it did not see draws one 429, and its reads do not wait for the write window", async () => {
+      const windowInMs = 3000;
+      const limits = { windowInMs, writesPerWindow: 10, requestsPerWindow: 100, tenantWritesPerWindow: 20 };
+      await start({ throttling: true, throttleLimits: { windowInMs, writesPerAppPerWindow: 10, writesPerTenantPerWindow: 20, requestsPerAppPerWindow: 100 } }, { limits });
+      const tag = await api.post<{ id: string }>("/deviceManagement/roleScopeTags", { displayName: "Window tag" });
+      // The process before: nine more writes, the app's window is full.
+      await Promise.all(Array.from({ length: 9 }, (_, i) => api.patch(`/deviceManagement/roleScopeTags/${tag.id}`, { description: `before ${i}` })));
+      await client.clearRequests();
+      // This process: its own limiter, which never saw those writes.
+      const next = new GraphApi(api.settings, { baseDelayInMs: 20, maxDelayInMs: 200, limits });
+      const started = Date.now();
+      let readsDoneAt = 0;
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, i) => next.patch(`/deviceManagement/roleScopeTags/${tag.id}`, { description: `after ${i}` })),
+        sleep(100).then(async () => {
+          await Promise.all(Array.from({ length: 10 }, () => next.getRequired("/deviceManagement/roleScopeTags/0")));
+          readsDoneAt = Date.now() - started;
+        }),
+      ]);
+      const writesDoneAt = Date.now() - started;
+      const patches = (await client.requests()).filter((r) => r.method === "PATCH");
+      assert.strictEqual(patches.filter((r) => r.status === 429).length, 1, JSON.stringify(patches.map((r) => r.status)));
+      assert.strictEqual(patches.filter((r) => r.status === 204).length, 12);
+      assert.ok(writesDoneAt >= windowInMs, `the writes waited for the window (${writesDoneAt} ms)`);
+      assert.ok(readsDoneAt < 1000, `the reads went on meanwhile (${readsDoneAt} ms)`);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { fakeClock } from "../../support/fakeClock";
-import { type RequestCost, RequestLimiter, batchCost, costOf, intuneRequestLimits } from "../../../provider/limiter";
+import { type LimiterPermit, type RequestCost, RequestLimiter, batchCost, costOf, intuneRequestLimits } from "../../../provider/limiter";
 // The emulator's window model, used here only as the referee of what the service would admit.
 import { INTUNE_THROTTLE_LIMITS, ThrottleWindows } from "../../../emulator/throttle";
 
@@ -101,6 +101,56 @@ describe("RequestLimiter", () => {
   });
 });
 
+describe("RequestLimiter lanes and start", () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it("serves a read while a write waits for the write window", async () => {
+    // GIVEN a write window that is full (1 write per 20 s, answered at t=0)
+    const clock = fakeClock();
+    const limiter = new RequestLimiter(small(1, 100), { now: () => clock.t, sleep: () => new Promise(() => undefined) });
+    (await limiter.acquire("POST")).release({ status: 201 });
+    // WHEN a write queues (it would wait 20 s) and then a read comes
+    let writeGranted = false;
+    void limiter.acquire("PATCH").then(() => (writeGranted = true));
+    const read = await Promise.race([limiter.acquire("GET"), tick().then(() => "blocked")]);
+    // THEN the read goes at once and the write still waits
+    assert.notStrictEqual(read, "blocked", "the read waited behind the write");
+    assert.strictEqual(writeGranted, false);
+  });
+
+  it("sends the first write alone, then at most four at a time during the first window", async () => {
+    const clock = fakeClock();
+    const limiter = new RequestLimiter(intuneRequestLimits, clock);
+    const granted: LimiterPermit[] = [];
+    for (let i = 0; i < 10; i++) void limiter.acquire("POST").then((p) => granted.push(p));
+    await tick();
+    assert.strictEqual(granted.length, 1, "the probe goes alone");
+    granted[0].release({ status: 201 });
+    await tick();
+    assert.strictEqual(granted.length, 5, "then four in flight");
+    // After the first window nothing of an earlier process can count any more: no cap.
+    clock.t = 20_000;
+    granted[1].release({ status: 201 });
+    await tick();
+    assert.strictEqual(granted.length, 10);
+  });
+
+  it("a write's 429 holds writes for its Retry-After and spreads the unknown writes over the window; reads go on", async () => {
+    const clock = fakeClock();
+    const limiter = new RequestLimiter(small(10, 1000), clock);
+    limiter.throttled(costOf("POST"), 4000);
+    assert.strictEqual(limiter.waitInMs(costOf("GET")), 0);
+    // Ten unknown writes: the first leaves at 4 s, the last at 20 s, evenly.
+    const waits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const p = await limiter.acquire("POST");
+      waits.push(clock.t);
+      p.release({ status: 201 });
+    }
+    assert.deepStrictEqual(waits.map(Math.round), Array.from({ length: 10 }, (_, i) => Math.round(4000 + (i * 16_000) / 9)));
+  });
+});
+
 describe("RequestLimiter against the emulator's throttle windows", () => {
   type Step = { readonly methods: readonly string[] }; // one request; a $batch has several methods
   const plain = (method: string): Step => ({ methods: [method] });
@@ -155,5 +205,51 @@ describe("RequestLimiter against the emulator's throttle windows", () => {
     // The check itself can fail: counting 60 batches of 20 as 60 requests lets 1,200 through at once.
     const result = await replay(Array.from({ length: 60 }, () => batchOf(20)), () => costOf("POST"));
     assert.strictEqual(result.rejected, 200);
+  });
+
+  /**
+   * A new process after one that wrote `earlier` writes at these times (ms before our start): every
+   * step is a write sent at once through a fresh limiter; the service answers 429 with its Retry-After
+   * and the caller sends it again (as the retry policy does, through the limiter). Returns the 429s.
+   */
+  async function afterEarlierWrites(earlier: readonly number[], writes: number, inFlightPerWrite = 0) {
+    const clock = fakeClock(100_000);
+    const service = new ThrottleWindows(INTUNE_THROTTLE_LIMITS, clock);
+    const start = clock.t;
+    for (const ago of [...earlier].sort((a, b) => b - a)) {
+      clock.t = start - ago;
+      assert.ok(service.admit("app", "tenant", true).admitted);
+    }
+    clock.t = start;
+    const limiter = new RequestLimiter(intuneRequestLimits, clock);
+    let throttled = 0;
+    await Promise.all(
+      Array.from({ length: writes }, async () => {
+        for (;;) {
+          const permit = await limiter.acquire("POST");
+          const decision = service.admit("app", "tenant", true);
+          // Answers take a moment, so several writes can be in flight together.
+          await clock.sleep(inFlightPerWrite);
+          if (decision.admitted) return permit.release({ status: 201 });
+          throttled++;
+          permit.release({ status: 429, retryAfterInMs: decision.retryAfterInSeconds * 1000 });
+          await clock.sleep(decision.retryAfterInSeconds * 1000);
+        }
+      }),
+    );
+    return { throttled, elapsedInMs: clock.t - start };
+  }
+
+  it("right after a process that filled the write window, 150 writes draw one 429", async () => {
+    // The earlier process wrote 100 writes over the last 20 s at the window's pace.
+    const earlier = Array.from({ length: 100 }, (_, i) => 200 * i + 100);
+    const result = await afterEarlierWrites(earlier, 150);
+    assert.strictEqual(result.throttled, 1);
+  });
+
+  it("right after a burst of an earlier process, writes draw at most a few 429s", async () => {
+    // 60 writes 5 s ago, all at once: 40 slots free now, the rest at 15 s.
+    const result = await afterEarlierWrites(Array(60).fill(5000), 120, 1);
+    assert.ok(result.throttled <= 4, `${result.throttled} × 429`);
   });
 });
