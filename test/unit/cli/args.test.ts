@@ -59,7 +59,7 @@ describe("cli: command-line parsing (strict)", () => {
   });
 
   it("refuses unknown and missing commands", () => {
-    refuses(["reveiw"], /^the command is one of review, drift, status, export; got "reveiw" \(did you mean `review`\?\)$/);
+    refuses(["reveiw"], /^the command is one of review, drift, status, export, fleet; got "reveiw" \(did you mean `review`\?\)$/);
     refuses([], /^no command given$/);
   });
 
