@@ -257,8 +257,8 @@ export const mutations: readonly Mutation[] = [
     name: "impact-prompt-new-recipients",
     means: "the reconfiguration prompt also counts groups that only now receive the profile",
     file: "provider/impact/analyze.ts",
-    search: "  const ids = [...(await assignedGroups(profile, { tenantOnly: true }))];\n",
-    replace: "  const ids = [...(await assignedGroups(profile))];\n",
+    search: "  const ids = [...(await assignedGroups(run, profile, { tenantOnly: true }))];\n",
+    replace: "  const ids = [...(await assignedGroups(run, profile))];\n",
     tests: [integration("provider/impact")],
   },
   {
