@@ -1,6 +1,6 @@
 // Rollout status of device configurations, derived from the tenant itself: nothing is stored.
 //
-// The derivation, in full (README "The Intune Graph emulator" says the same in short):
+// The derivation, in full (docs/how-to/run-the-emulator.md says the same in short):
 // - Devices. Member i (0-based) of group G is one synthetic device, whose id, name and user are derived
 //   from G's id and i only, so every read gives the same answer. A user group has one device per user
 //   (that user is its primary user); a device group's devices have no user. Groups do not share members.

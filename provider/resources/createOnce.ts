@@ -30,7 +30,7 @@ export async function createExactlyOnce<T>(what: string, post: () => Promise<T>,
       if (attempt >= attempts) {
         throw new Error(
           `${(e as Error).message}; after ${attempts} attempts whether Intune committed ${what} is unknown and a lookup found nothing yet: ` +
-            "nothing is recorded, and the next `pulumi up` looks for it again before creating (README, \"Exactly once\")",
+            "nothing is recorded, and the next `pulumi up` looks for it again before creating (docs/design/exactly-once.md)",
         );
       }
     }
