@@ -6,15 +6,42 @@
 // A declared property differs when the observed value is not the declared one; a property the program
 // never declared differs only when the tenant moved it away from the baseline (somebody changed it in
 // the portal). The next write restores the declared value or the baseline. All pure functions.
+// The same model serves every device configuration type whose settings are plain Graph properties
+// (e-mail profiles by platform; certificate and trusted-root profiles through a {@link ManagedModel}).
 import { deepEqual } from "../diff";
 import { isUnknown } from "../validation";
 import { certificateInputs, normaliseScopeTagIds } from "./inputs";
-import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
+import { type EmailPlatform, emailPlatforms } from "./platforms";
 import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
 
 type Props = Record<string, unknown>;
 type Settings = Record<string, unknown>;
+
+/** Link inputs (navigation properties set by id): certificate inputs, `trustedRootId`, … */
+type Links = Partial<Record<string, string>>;
+
+/** What the drift model needs to know of a Graph type that is not an e-mail platform. */
+export interface ManagedModel {
+  /** The settable properties of the type, in schema order. */
+  readonly settingKeys: readonly string[];
+  /** The settings a Graph GET body reports (only keys answered; flags canonical). */
+  settingsFromGraph(live: Props): Settings;
+  /** Link inputs of the type, in write order. */
+  readonly linkInputs: readonly string[];
+}
+
+/** An e-mail platform, or the model of another managed type. */
+export type ManagedKind = EmailPlatform | ManagedModel;
+
+function modelOf(kind: ManagedKind): ManagedModel {
+  if (typeof kind !== "string") return kind;
+  return {
+    settingKeys: settingKeys(kind),
+    settingsFromGraph: (live) => settingsFromGraph(kind, live),
+    linkInputs: emailPlatforms[kind].certificateRefs.map((r) => r.input),
+  };
+}
 
 /** The tenant's answer for the properties this resource can manage. */
 export interface ObservedProfile {
@@ -25,7 +52,7 @@ export interface ObservedProfile {
   readonly scopeTagIds?: string[];
   readonly settings: Settings;
   /** Certificate and credential links by input name; absent = no link. */
-  readonly links: Partial<Record<CertificateInput, string>>;
+  readonly links: Links;
 }
 
 /** The part of an observation kept as the baseline of our last write. */
@@ -41,7 +68,7 @@ export interface DeclaredProfile {
   readonly description?: string;
   readonly scopeTagIds?: string[];
   readonly settings: Settings;
-  readonly links: Partial<Record<CertificateInput, string>>;
+  readonly links: Links;
 }
 
 /** The writes that bring the tenant to the program (and the baseline) again. */
@@ -55,7 +82,7 @@ export interface ProfilePlan {
   /** Settings to PATCH, in our representation (flags as lists). */
   readonly settings: Settings;
   /** Links to set (an id) or remove (undefined). */
-  readonly links: Partial<Record<CertificateInput, string | undefined>>;
+  readonly links: Partial<Record<string, string | undefined>>;
 }
 
 /** Empty descriptions: the service answers `null`; a program may write "" — both mean "none". */
@@ -69,12 +96,12 @@ function sameTags(a: readonly string[] | undefined, b: readonly string[] | undef
 }
 
 /** The observation from a GET body of the profile and the links read from its typed routes. */
-export function observeProfile(platform: EmailPlatform, live: Props, links: Partial<Record<CertificateInput, string>>): ObservedProfile {
+export function observeProfile(platform: ManagedKind, live: Props, links: Links): ObservedProfile {
   return {
     displayName: String(live.displayName ?? ""),
     description: typeof live.description === "string" ? live.description : null,
     scopeTagIds: Array.isArray(live.roleScopeTagIds) ? live.roleScopeTagIds.map(String) : undefined,
-    settings: settingsFromGraph(platform, live),
+    settings: modelOf(platform).settingsFromGraph(live),
     links,
   };
 }
@@ -84,9 +111,9 @@ export function baselineOf(o: ObservedProfile): ProfileBaseline {
 }
 
 /** The declared view of checked inputs. */
-export function declaredOf(inputs: Props): DeclaredProfile {
-  const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) if (typeof inputs[k] === "string") links[k] = inputs[k] as string;
+export function declaredOf(inputs: Props, linkInputs: readonly string[] = certificateInputs): DeclaredProfile {
+  const links: Links = {};
+  for (const k of linkInputs) if (typeof inputs[k] === "string") links[k] = inputs[k] as string;
   return {
     displayName: String(inputs.displayName),
     ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
@@ -98,7 +125,7 @@ export function declaredOf(inputs: Props): DeclaredProfile {
 
 /** Compares what the program declares with what the tenant reports and our last write left there. */
 export function planProfile(
-  platform: EmailPlatform,
+  platform: ManagedKind,
   declared: DeclaredProfile,
   observed: ObservedProfile,
   baseline: ProfileBaseline,
@@ -107,7 +134,8 @@ export function planProfile(
   const changed: string[] = [];
   const top: Props = {};
   const settings: Settings = {};
-  const links: Partial<Record<CertificateInput, string | undefined>> = {};
+  const links: Partial<Record<string, string | undefined>> = {};
+  const model = modelOf(platform);
 
   if (isUnknown(declared.displayName) || declared.displayName !== observed.displayName) {
     top.displayName = declared.displayName;
@@ -123,7 +151,7 @@ export function planProfile(
   } else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) top.roleScopeTagIds = baseline.scopeTagIds;
   if ("roleScopeTagIds" in top) changed.push("scopeTagIds");
 
-  for (const k of settingKeys(platform)) {
+  for (const k of model.settingKeys) {
     if (k in declared.settings) {
       const want = declared.settings[k];
       if (containsUnknown(want) || !sameSetting(want, observed.settings[k])) settings[k] = want;
@@ -133,11 +161,11 @@ export function planProfile(
   }
   changed.push(...Object.keys(settings).map((k) => `settings.${k}`));
 
-  for (const r of emailPlatforms[platform].certificateRefs) {
-    const want = declared.links[r.input];
-    if (want !== observed.links[r.input] || (want !== undefined && isUnknown(want))) {
-      links[r.input] = want;
-      changed.push(r.input);
+  for (const input of model.linkInputs) {
+    const want = declared.links[input];
+    if (want !== observed.links[input] || (want !== undefined && isUnknown(want))) {
+      links[input] = want;
+      changed.push(input);
     }
   }
 
@@ -165,8 +193,9 @@ function containsUnknown(v: unknown): boolean {
  * shows no change), the tenant's value where it does not, and undeclared properties the tenant moved
  * away from the baseline (so drift names them).
  */
-export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
-  const inputs: Props = { displayName: observed.displayName, platform };
+export function inputsAsObserved(platform: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
+  const inputs: Props = { displayName: observed.displayName };
+  if (typeof platform === "string") inputs.platform = platform;
   if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
   else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
 
@@ -174,7 +203,7 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
   else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) inputs.scopeTagIds = normaliseScopeTagIds(observed.scopeTagIds);
 
   const settings: Settings = {};
-  for (const k of settingKeys(platform)) {
+  for (const k of modelOf(platform).settingKeys) {
     if (k in declared.settings) settings[k] = sameSetting(declared.settings[k], observed.settings[k]) ? declared.settings[k] : (observed.settings[k] ?? null);
     else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) settings[k] = observed.settings[k] ?? null;
   }
@@ -188,9 +217,9 @@ export const DECLARED_KEY = "__declared";
 export const BASELINE_KEY = "__baseline";
 
 /** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
-export function storedViews(outputs: Props): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
-  const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) if (typeof outputs[k] === "string") links[k] = outputs[k] as string;
+export function storedViews(outputs: Props, linkInputs: readonly string[] = certificateInputs): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
+  const links: Links = {};
+  for (const k of linkInputs) if (typeof outputs[k] === "string") links[k] = outputs[k] as string;
   const observed: ObservedProfile = {
     displayName: String(outputs.displayName ?? ""),
     description: typeof outputs.description === "string" ? outputs.description : null,
