@@ -5,16 +5,19 @@ import { emailProfileHandler } from "./resources/emailProfile";
 import { profileAssignmentHandler } from "./resources/profileAssignment";
 import { declaredResourcesHandler } from "./resources/declaredResources";
 import { scopeTagHandler } from "./resources/scopeTag";
+import { certificateProfileHandler, trustedRootCertificateHandler } from "./resources/certificateProfile";
 import type { ResourceHandler } from "./resources/types";
 
 /** Resource kinds, as in the type token `pulumi-nodejs:dynamic/intune:<kind>`. */
-export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources";
+export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources" | "TrustedRootCertificate" | "CertificateProfile";
 
 const handlers: Record<ResourceKind, ResourceHandler> = {
   ScopeTag: scopeTagHandler,
   EmailProfile: emailProfileHandler,
   ProfileAssignment: profileAssignmentHandler,
   DeclaredResources: declaredResourcesHandler,
+  TrustedRootCertificate: trustedRootCertificateHandler,
+  CertificateProfile: certificateProfileHandler,
 };
 
 /** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */

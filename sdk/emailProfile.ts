@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
+import { certificateLinkPlatforms, LINKED_PLATFORMS_INPUT } from "./certificateLinks";
 import { declaredResources } from "./declared";
 import { dynamicType, IntuneDynamicResource } from "./provider";
 import { expectedUrn } from "./urn";
@@ -149,12 +150,19 @@ export class EmailProfile extends IntuneDynamicResource {
       description: undefined,
       scopeTagIds: undefined,
     };
+    const links = args as { identityCertificateId?: pulumi.Input<string>; smimeSigningCertificateId?: pulumi.Input<string>; smimeEncryptionCertificateId?: pulumi.Input<string> };
+    // The platforms of linked certificate profiles this program made, for the platform rule at preview.
+    const linked = certificateLinkPlatforms.of({
+      identityCertificateId: links.identityCertificateId,
+      smimeSigningCertificateId: links.smimeSigningCertificateId,
+      smimeEncryptionCertificateId: links.smimeEncryptionCertificateId,
+    });
     super(
       "intune",
       "EmailProfile",
       name,
       // __urn lets the provider attach impact warnings to this resource.
-      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts) },
+      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts), ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}) },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     declaredResources.addProfile(this, args);

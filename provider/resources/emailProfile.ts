@@ -22,6 +22,7 @@ import {
   storedViews,
 } from "../email";
 import type { CertificateInput } from "../email/platforms";
+import { certificatePlatformOfEmail, emailCertificateLinkFailures, linkedPlatformsOf } from "../certificates";
 import { GraphRequestError, IntuneResourceInitError } from "../errors";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
 import type { LiveObject } from "../run";
@@ -233,8 +234,11 @@ function planFor(olds: Props, news: Props): ProfilePlan {
 
 export const emailProfileHandler: ResourceHandler = {
   async check(_olds, news) {
-    const { inputs, failures } = checkEmailProfileInputs(news);
-    if (failures.length > 0) return { inputs, failures: [...failures] };
+    const checked = checkEmailProfileInputs(news);
+    const { inputs } = checked;
+    // A certificate of another platform than the profile's (known from the program's own objects).
+    const failures = [...checked.failures, ...emailCertificateLinkFailures(String(news.platform), certificatePlatformOfEmail[news.platform as EmailPlatform], linkedPlatformsOf(news))];
+    if (failures.length > 0) return { inputs, failures };
     // An adopted profile's id is known before the create: impact analysis can read its live assignments.
     registerProfile({ ...profileFactsOf(inputs, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
     return { inputs };

@@ -169,3 +169,19 @@ describe("certificate profile check", () => {
     assert.deepEqual(emailCertificateLinkFailures("androidEnterpriseWorkProfileGmail", "androidEnterpriseWorkProfile", { identityCertificateId: "androidEnterpriseWorkProfile" }), []);
   });
 });
+
+describe("EmailProfile check: its certificate's platform", () => {
+  it("an iOS e-mail profile pointing at an Android Enterprise certificate fails naming both; the same platform passes", async () => {
+    const { emailProfileHandler } = await import("../../../provider/resources/emailProfile");
+    const news = {
+      displayName: "iOS mail", platform: "iosIpados", identityCertificateId: "cert-1",
+      settings: { hostName: "outlook.office365.com", accountName: "Work", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", authenticationMethod: "certificate" },
+    };
+    const bad = await emailProfileHandler.check({}, { ...news, [LINKED_PLATFORM_KEY]: { identityCertificateId: "androidEnterpriseWorkProfile" } });
+    assert.equal(bad.failures?.length, 1);
+    assert.equal(bad.failures![0].property, "identityCertificateId");
+    assert.match(bad.failures![0].reason, /"iosIpados" e-mail profile must be a certificate profile of platform "iosIpados", got a certificate profile of platform "androidEnterpriseWorkProfile"/);
+    const knox = await emailProfileHandler.check({}, { ...news, platform: "androidDeviceAdministrator", settings: { ...news.settings, usernameSource: "userPrincipalName" }, [LINKED_PLATFORM_KEY]: { identityCertificateId: "iosIpados" } });
+    assert.match(knox.failures!.map((f) => f.reason).join("\n"), /"androidDeviceAdministrator" e-mail profile must be a certificate profile of platform "androidDeviceAdministrator", got .* "iosIpados"/);
+  });
+});

@@ -1,0 +1,143 @@
+// TrustedRootCertificate and CertificateProfile handlers against the in-process emulator, through the
+// real credential and Graph client, under every dialect: create with the root linked as code, no drift
+// on read, PATCH of only what changed, root re-linked by $ref, adoption with zero writes, exactly-once
+// creates after a lost answer, and bad input failing in check without a request.
+import * as assert from "assert";
+import { resolveSettings } from "../../../provider/config";
+import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
+import { setProviderOverrides } from "../../../provider/runtime";
+import { DIALECTS } from "../../../emulator";
+import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { base64DerOf, testCertificatePem } from "../../support/testCertificates";
+
+type Props = Record<string, any>;
+const graphCalls = (log: LoggedRequest[]) => log.filter((r) => !/oauth2|openid/.test(r.path));
+const writes = (log: LoggedRequest[]) => graphCalls(log).filter((r) => r.method !== "GET" && !(r.method === "POST" && /\$batch/.test(r.path) && !/"method":"(POST|PATCH|PUT|DELETE)"/.test(JSON.stringify(r.body ?? ""))));
+
+const rootPem = testCertificatePem({ commonName: "Contoso Integration Root" });
+const otherRootPem = testCertificatePem({ commonName: "Contoso Second Root" });
+
+const scepSettings = {
+  subjectNameFormat: "custom",
+  subjectNameFormatString: "CN={{UserPrincipalName}},E={{EmailAddress}}",
+  keyUsage: ["digitalSignature", "keyEncipherment"],
+  keySize: "size2048",
+  scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
+  certificateValidityPeriodScale: "years",
+  certificateValidityPeriodValue: 1,
+  extendedKeyUsages: [{ name: "Client Authentication", objectIdentifier: "1.3.6.1.5.5.7.3.2" }],
+};
+
+for (const dialect of DIALECTS) {
+  describe(`integration: certificate resources (${dialect} dialect)`, function () {
+    this.timeout(60_000);
+    let emu: TestEmulator;
+    let client: EmulatorClient;
+    const check = async (handler: typeof certificateProfileHandler, news: Props) => {
+      const r = await handler.check({}, news);
+      assert.deepStrictEqual(r.failures ?? [], []);
+      return r.inputs as Props;
+    };
+
+    before(async () => {
+      emu = await startTestEmulator({ dialect } as any);
+      client = new EmulatorClient(emu.info);
+      setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    });
+    after(() => emu.close());
+
+    for (const platform of ["iosIpados", "androidDeviceAdministrator", "androidEnterpriseWorkProfile"]) {
+      it(`${platform}: root and SCEP profile linked as code; read shows no drift; updates write only what changed`, async () => {
+        const rootInputs = await check(trustedRootCertificateHandler, { displayName: `${platform} root`, platform, certificate: rootPem, certFileName: "root.cer" });
+        const root = await trustedRootCertificateHandler.create(rootInputs);
+        assert.match(root.outs!.subject, /CN=Contoso Integration Root/);
+        assert.match(root.outs!.thumbprint, /^[0-9A-F]{40}$/);
+        const liveRoot = (await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).body;
+        assert.strictEqual(liveRoot.trustedRootCertificate, base64DerOf(rootPem));
+
+        const profileInputs = await check(certificateProfileHandler, { displayName: `${platform} SCEP`, platform, kind: "scep", trustedRootId: root.id, settings: scepSettings });
+        const scep = await certificateProfileHandler.create(profileInputs);
+        assert.strictEqual(scep.outs!.trustedRootId, root.id);
+        const link = await client.graph("GET", `/deviceManagement/deviceConfigurations/${scep.id}/${scep.outs!.odataType.slice(1)}/rootCertificate`);
+        assert.strictEqual(link.body.id, root.id);
+
+        // Refresh: inputs as the tenant reports them equal the program's; diff says no change.
+        for (const [handler, id, outs, inputs] of [[trustedRootCertificateHandler, root.id, root.outs!, rootInputs], [certificateProfileHandler, scep.id, scep.outs!, profileInputs]] as const) {
+          const read = await handler.read(id, outs);
+          assert.deepStrictEqual(read.inputs!.settings, inputs.settings, `${platform}: refreshed settings`);
+          const d = await handler.diff(id, read.props!, inputs);
+          assert.strictEqual(d.changes, false, `${platform}: ${JSON.stringify(d)}`);
+        }
+
+        // An update of one setting PATCHes only that; a new root is linked with PUT $ref.
+        const root2 = await trustedRootCertificateHandler.create(await check(trustedRootCertificateHandler, { displayName: `${platform} root 2`, platform, certificate: otherRootPem }));
+        await client.clearRequests();
+        const news = await check(certificateProfileHandler, { ...profileInputs, trustedRootId: root2.id, settings: { ...scepSettings, renewalThresholdPercentage: 25 } });
+        assert.deepStrictEqual((await certificateProfileHandler.diff(scep.id, scep.outs!, news)).changes, undefined);
+        const updated = await certificateProfileHandler.update(scep.id, scep.outs!, news);
+        assert.strictEqual(updated.outs!.trustedRootId, root2.id);
+        const log = writes(await client.requests());
+        assert.deepStrictEqual(log.map((r) => r.method), ["PUT", "PATCH"]);
+        assert.deepStrictEqual(Object.keys(log[1].body as object).sort(), ["@odata.type", "renewalThresholdPercentage"]);
+
+        await certificateProfileHandler.delete(scep.id, updated.outs!);
+        await trustedRootCertificateHandler.delete(root.id, root.outs!);
+        await trustedRootCertificateHandler.delete(root2.id, root2.outs!);
+      });
+    }
+
+    it("a changed root certificate in the portal shows as drift of `settings.trustedRootCertificate` and `certificate`", async () => {
+      const inputs = await check(trustedRootCertificateHandler, { displayName: "drift root", platform: "iosIpados", certificate: rootPem });
+      const root = await trustedRootCertificateHandler.create(inputs);
+      await client.graph("PATCH", `/deviceManagement/deviceConfigurations/${root.id}`, { "@odata.type": "#microsoft.graph.iosTrustedRootCertificate", trustedRootCertificate: base64DerOf(otherRootPem) });
+      const read = await trustedRootCertificateHandler.read(root.id, root.outs!);
+      assert.strictEqual(read.inputs!.certificate, base64DerOf(otherRootPem));
+      assert.match(read.props!.subject, /Second Root/);
+      assert.deepStrictEqual((await trustedRootCertificateHandler.diff(root.id, read.props!, inputs)).changes, undefined);
+      await client.clearRequests();
+      const fixed = await trustedRootCertificateHandler.update(root.id, read.props!, inputs);
+      assert.match(fixed.outs!.subject, /Integration Root/);
+      assert.deepStrictEqual(writes(await client.requests()).map((r) => r.method), ["PATCH"]);
+    });
+
+    it("adoption of an existing root and PKCS profile makes zero writes when they match", async () => {
+      const made = await client.graph("POST", "/deviceManagement/deviceConfigurations", { "@odata.type": "#microsoft.graph.androidWorkProfileTrustedRootCertificate", displayName: "portal root", trustedRootCertificate: base64DerOf(rootPem), certFileName: "r.cer" });
+      const pkcs = await client.graph("POST", "/deviceManagement/deviceConfigurations", {
+        "@odata.type": "#microsoft.graph.androidWorkProfilePkcsCertificateProfile", displayName: "portal pkcs", subjectNameFormat: "commonNameAsEmail",
+        certificationAuthority: "ca.contoso.com", certificationAuthorityName: "Contoso CA", certificateTemplateName: "User",
+        certificateValidityPeriodScale: "months", certificateValidityPeriodValue: 12, "rootCertificate@odata.bind": `${emu.info.graphEndpoint}/beta/deviceManagement/deviceConfigurations/${made.body.id}`,
+      });
+      assert.strictEqual(pkcs.status, 201, JSON.stringify(pkcs.body));
+      await client.clearRequests();
+      const root = await trustedRootCertificateHandler.create(await check(trustedRootCertificateHandler, { displayName: "portal root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, adoptExistingId: made.body.id }));
+      const profile = await certificateProfileHandler.create(await check(certificateProfileHandler, {
+        displayName: "portal pkcs", platform: "androidEnterpriseWorkProfile", kind: "pkcs", trustedRootId: root.id, adoptExistingId: pkcs.body.id,
+        settings: { subjectNameFormat: "commonNameAsEmail", certificationAuthority: "ca.contoso.com", certificationAuthorityName: "Contoso CA", certificateTemplateName: "User", certificateValidityPeriodScale: "months", certificateValidityPeriodValue: 12 },
+      }));
+      assert.strictEqual(profile.id, pkcs.body.id);
+      assert.deepStrictEqual(writes(await client.requests()), []);
+    });
+
+    it("a create whose answer is lost is found again, never duplicated", async () => {
+      const inputs = await check(trustedRootCertificateHandler, { displayName: "lost answer root", platform: "iosIpados", certificate: rootPem });
+      await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-after", count: 1 });
+      const root = await trustedRootCertificateHandler.create(inputs);
+      const all = (await client.graph("GET", "/deviceManagement/deviceConfigurations")).body.value.filter((p: Props) => p.displayName === "lost answer root");
+      assert.deepStrictEqual(all.map((p: Props) => p.id), [root.id]);
+    });
+
+    it("bad input fails in check without a request: non-CA, expired, bad variable, http URL, cross-platform root", async () => {
+      await client.clearRequests();
+      const leaf = await trustedRootCertificateHandler.check({}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ ca: false }) });
+      assert.match(leaf.failures![0].reason, /must be a CA certificate/);
+      const expired = await trustedRootCertificateHandler.check({}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ notBefore: new Date(Date.now() - 9e9), notAfter: new Date(Date.now() - 1e8) }) });
+      assert.match(expired.failures![0].reason, /must not be expired/);
+      const variable = await certificateProfileHandler.check({}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: { ...scepSettings, subjectNameFormatString: "CN={{Mail}}" } });
+      assert.match(variable.failures![0].reason, /unknown variable \{\{Mail\}\}/);
+      const cross = await certificateProfileHandler.check({}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: scepSettings, __linkedPlatforms: { trustedRootId: "androidDeviceAdministrator" } });
+      assert.match(cross.failures![0].reason, /got a trusted root of platform "androidDeviceAdministrator"/);
+      assert.deepStrictEqual(graphCalls(await client.requests()), []);
+    });
+  });
+}
