@@ -6,3 +6,4 @@ export { lookupGroupByName, lookupScopeTagByName, type LookupByNameOptions } fro
 export { TrustedRootCertificate, type TrustedRootCertificateArgs } from "./trustedRootCertificate";
 export { CertificateProfile, type CertificateProfileArgs } from "./certificateProfile";
 export type * from "./certificateSettings";
+export { SecureEmail, type SecureEmailArgs, type SecureEmailPlatform, type SecureEmailCertificate } from "./secureEmail";

@@ -7,7 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
  * can attach impact warnings to it: a dynamic provider is never told the URN of what it works on.
  */
 export function expectedUrn(type: string, name: string, opts?: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  return pulumi.createUrn(name, type, opts?.parent);
+  const urn = pulumi.createUrn(name, type, opts?.parent);
+  if (!opts?.parent) return urn;
+  // An input that depends on a component's URN depends on every child of that component (Pulumi expands
+  // component dependencies), so two children of one component would wait for each other forever: keep
+  // the value (a URN is known even at preview), drop the dependency.
+  return pulumi.output(new Promise<string>((resolve) => urn.apply(resolve)));
 }
 
 /** The URN of the resource an output comes from, when it is one of ours of `type` (else undefined). */
