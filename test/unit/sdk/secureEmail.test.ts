@@ -34,7 +34,7 @@ describe("unit: SecureEmail component", () => {
   it("Android Enterprise: root, SCEP and e-mail profile of the matching platforms, linked by id, all assigned to the same targets, in order", async () => {
     new SecureEmail("gmail", {
       platform: "androidEnterpriseWorkProfileGmail",
-      email: { displayName: "Work mail", settings: { hostName: "outlook.office365.com", accountName: "Work", emailAddressSource: "userPrincipalName", usernameSource: "userPrincipalName" } },
+      email: { displayName: "Work mail", settings: { hostName: "outlook.office365.com", emailAddressSource: "userPrincipalName", usernameSource: "userPrincipalName", requireSsl: true } },
       trustedRoot: { certificate: testCertificatePem() },
       identityCertificate: scep,
       targets,
