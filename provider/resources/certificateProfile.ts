@@ -268,9 +268,19 @@ export async function updateCertificateObject(ctx: GraphContext, r: CertificateR
   }
 }
 
-export async function deleteCertificateObject(ctx: GraphContext, id: string): Promise<void> {
+export async function deleteCertificateObject(ctx: GraphContext, r: CertificateResource, id: string): Promise<void> {
   if (ctx.run.adopted.has(id)) return;
-  await ctx.graph.delete(configPath(id));
+  try {
+    // Already gone counts as done: GraphApi.delete answers false on 404.
+    await ctx.graph.delete(configPath(id));
+  } catch (e) {
+    // A tenant may refuse to delete what other profiles still link to (docs/graph-behaviour.md): the
+    // resource then stays in the stack, nothing is orphaned, and the message says what to unlink.
+    if ((e as { statusCode?: number }).statusCode === 400) {
+      throw new Error(`${r.label} ${id} was not deleted, it stays in the stack: ${(e as Error).message}. Remove or re-link the profiles that link to it (or delete them first), then run the operation again`);
+    }
+    throw e;
+  }
 }
 
 function diffFor(r: CertificateResource, replaceKeys: readonly string[]) {
@@ -329,7 +339,7 @@ export const trustedRootCertificateHandler: ResourceHandler = {
   async update(id, olds, news) {
     return { outs: await updateCertificateObject(processContext(), trustedRoot, id, olds, news) };
   },
-  delete: (id) => deleteCertificateObject(processContext(), id),
+  delete: (id) => deleteCertificateObject(processContext(), trustedRoot, id),
 };
 
 export const certificateProfileHandler: ResourceHandler = {
@@ -343,5 +353,5 @@ export const certificateProfileHandler: ResourceHandler = {
   async update(id, olds, news) {
     return { outs: await updateCertificateObject(processContext(), certificateProfile, id, olds, news) };
   },
-  delete: (id) => deleteCertificateObject(processContext(), id),
+  delete: (id) => deleteCertificateObject(processContext(), certificateProfile, id),
 };

@@ -141,3 +141,48 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+// Whether Intune deletes a root (or certificate profile) another profile links to is not published:
+// the emulator models both answers (`referencedDelete`), and neither leaves an orphan.
+describe("integration: deleting a referenced root", function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let client: EmulatorClient;
+  const make = async () => {
+    const rootInputs = (await trustedRootCertificateHandler.check({}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as Props;
+    const root = await trustedRootCertificateHandler.create(rootInputs);
+    const scepInputs = (await certificateProfileHandler.check({}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as Props;
+    return { root, rootInputs, scep: await certificateProfileHandler.create(scepInputs), scepInputs };
+  };
+  before(async () => {
+    emu = await startTestEmulator();
+    client = new EmulatorClient(emu.info);
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+  });
+  after(() => emu.close());
+
+  it("refuse: the delete fails naming the referrer, the root stays (in the tenant and the stack); unlinked first, it goes", async () => {
+    await client.config({ referencedDelete: "refuse" });
+    const { root, scep } = await make();
+    await assert.rejects(() => trustedRootCertificateHandler.delete(root.id, root.outs!), (e: Error) => e.message.includes(`trusted root ${root.id} was not deleted, it stays in the stack`) && e.message.includes(scep.id));
+    assert.strictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 200);
+    await certificateProfileHandler.delete(scep.id, scep.outs!);
+    await trustedRootCertificateHandler.delete(root.id, root.outs!);
+    assert.strictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 404);
+  });
+
+  it("dangle: a root deleted first leaves the profile unlinked; refresh shows it, and up links the new root", async () => {
+    await client.config({ referencedDelete: "dangle" });
+    const { root, scep, scepInputs, rootInputs } = await make();
+    assert.strictEqual((await client.graph("DELETE", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 200);
+    assert.deepStrictEqual(await trustedRootCertificateHandler.read(root.id, root.outs!), { id: "" });
+    const read = await certificateProfileHandler.read(scep.id, scep.outs!);
+    assert.strictEqual(read.inputs!.trustedRootId, undefined);
+    // The next up creates the root again and links it: the profile is never left pointing at nothing.
+    const again = await trustedRootCertificateHandler.create(rootInputs);
+    const news = (await certificateProfileHandler.check({}, { ...scepInputs, trustedRootId: again.id })).inputs as Props;
+    assert.strictEqual((await certificateProfileHandler.diff(scep.id, read.props!, news)).changes, undefined);
+    const updated = await certificateProfileHandler.update(scep.id, read.props!, news);
+    assert.strictEqual(updated.outs!.trustedRootId, again.id);
+  });
+});
