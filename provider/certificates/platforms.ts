@@ -6,6 +6,7 @@ import { allNavigationProperties, loadGraphSchema, type SchemaProperty } from ".
 import type { EmailPlatform } from "../email/platforms";
 import { normaliseProperties, propertiesFromGraph, propertiesToGraph } from "../email/wire";
 import type { ManagedModel } from "../email/managed";
+import { notSettings } from "../email/settings";
 
 export const certificatePlatformNames = ["iosIpados", "androidDeviceAdministrator", "androidEnterpriseWorkProfile"] as const;
 export type CertificatePlatform = (typeof certificatePlatformNames)[number];
@@ -34,21 +35,6 @@ export interface CertificatePlatformInfo {
   readonly trustedRoot: CertificateTypeInfo;
   readonly profiles: Record<CertificateKind, CertificateTypeInfo>;
 }
-
-/** Properties managed as top-level inputs or by the service, never as settings. */
-const notSettings = new Set([
-  "id",
-  "createdDateTime",
-  "lastModifiedDateTime",
-  "version",
-  "supportsScopeTags",
-  "displayName",
-  "description",
-  "roleScopeTagIds",
-  "deviceManagementApplicabilityRuleDeviceMode",
-  "deviceManagementApplicabilityRuleOsEdition",
-  "deviceManagementApplicabilityRuleOsVersion",
-]);
 
 /** The one link of a certificate profile: its trusted root. */
 export const ROOT_LINK = { input: "trustedRootId", navigation: "rootCertificate" } as const;

@@ -29,11 +29,12 @@ import {
 } from "../email/managed";
 import { sameSetting } from "../email/wire";
 import { engineLog } from "../engineLog";
-import { GraphRequestError, IntuneResourceInitError } from "../errors";
+import { IntuneResourceInitError } from "../errors";
 import type { GraphApi } from "../graph";
 import type { LiveObject, ProviderRun } from "../run";
 import { currentRun, currentSettings, graph } from "../runtime";
 import { createExactlyOnce } from "./createOnce";
+import { failUnlessOk } from "./emailProfile";
 import { profilesPath } from "./paths";
 import type { Props, ResourceHandler } from "./types";
 
@@ -55,13 +56,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const configPath = (id: string) => `${profilesPath}/${encodeURIComponent(id)}`;
 const rootRoute = (id: string, info: CertificateTypeInfo) => `${configPath(id)}/microsoft.graph.${info.typeName}/${ROOT_LINK.navigation}`;
 const bindUrl = (ctx: GraphContext, id: string) => `${ctx.graphEndpoint}/beta${profilesPath}/${encodeURIComponent(id)}`;
-
-/** A `$batch` sub-answer that is not a success becomes the error a direct call would give. */
-function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
-  if (answer.status < 400) return;
-  const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message });
-}
 
 /** The object and its root link in one `$batch`; `notFoundAttempts` > 1 waits out Intune's lag after a write. */
 export async function readCertificateObject(ctx: GraphContext, id: string, info: CertificateTypeInfo, notFoundAttempts: number): Promise<{ live: LiveConfig; links: Links } | undefined> {

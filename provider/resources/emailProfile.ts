@@ -95,7 +95,7 @@ async function readProfile(
 }
 
 /** A `$batch` sub-answer that is not a success becomes the same error a direct call would give. */
-function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
+export function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
   if (answer.status < 400) return;
   const error = (answer.body as { error?: { code?: string; message?: string; innerError?: { "request-id"?: string } } } | undefined)?.error;
   throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message, requestId: error?.innerError?.["request-id"] });
