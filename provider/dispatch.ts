@@ -21,7 +21,7 @@ const handlers: Record<ResourceKind, ResourceHandler> = {
 };
 
 /** Program-computed links (URNs) that must survive `check` so that `diff` and impact analysis see them. */
-const passThroughKeys = ["__urn", "__profileUrn"] as const;
+const passThroughKeys = ["__urn", "__profileUrn", "__identityCertificateUrn"] as const;
 
 function carried(from: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificateKind, CertificatePlatform, CertificateProfileSettings } from "./certificateSettings";
 import { certificateLinkPlatforms, LINKED_PLATFORMS_INPUT } from "./certificateLinks";
 import { dynamicType, IntuneDynamicResource } from "./provider";
-import { expectedUrn } from "./urn";
+import { expectedUrn, sourceUrn } from "./urn";
 
 interface CertificateProfileCommonArgs {
   /** Name shown in the Intune admin center, e.g. "iOS: mail identity (SCEP)". */
@@ -62,6 +62,7 @@ export class CertificateProfile extends IntuneDynamicResource {
         ...args,
         __urn: expectedUrn(dynamicType("intune", "CertificateProfile"), name, opts),
         ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}),
+        ...(args.trustedRootId !== undefined ? { __trustedRootUrn: sourceUrn(args.trustedRootId, dynamicType("intune", "TrustedRootCertificate")) } : {}),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["platform", "kind"] }, opts ?? {}),
     );

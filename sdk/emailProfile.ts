@@ -3,7 +3,7 @@ import type { EmailPlatformSettings } from "./emailProfileSettings";
 import { certificateLinkPlatforms, LINKED_PLATFORMS_INPUT } from "./certificateLinks";
 import { declaredResources } from "./declared";
 import { dynamicType, IntuneDynamicResource } from "./provider";
-import { expectedUrn } from "./urn";
+import { expectedUrn, sourceUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
 export type EmailPlatform = keyof EmailPlatformSettings;
@@ -162,7 +162,14 @@ export class EmailProfile extends IntuneDynamicResource {
       "EmailProfile",
       name,
       // __urn lets the provider attach impact warnings to this resource.
-      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts), ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}) },
+      {
+        ...outputsOnly,
+        ...args,
+        __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts),
+        ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}),
+        // The certificate profile's resource, for the chain rule of the impact analysis (ids are unknown at preview).
+        ...(links.identityCertificateId !== undefined ? { __identityCertificateUrn: sourceUrn(links.identityCertificateId, dynamicType("intune", "CertificateProfile")) } : {}),
+      },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     declaredResources.addProfile(this, args);

@@ -69,7 +69,7 @@ export class ProfileAssignment extends IntuneDynamicResource {
         // Links to the profile's resource in this program (its id may be unknown during preview) and to
         // this resource, so impact warnings can be computed and attached.
         __urn: expectedUrn(dynamicType("intune", "ProfileAssignment"), name, opts),
-        __profileUrn: sourceUrn(args.profileId, dynamicType("intune", "EmailProfile")),
+        __profileUrn: sourceUrn(args.profileId, [dynamicType("intune", "EmailProfile"), dynamicType("intune", "CertificateProfile"), dynamicType("intune", "TrustedRootCertificate")]),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
     );

@@ -16,11 +16,12 @@ export function expectedUrn(type: string, name: string, opts?: pulumi.CustomReso
 }
 
 /** The URN of the resource an output comes from, when it is one of ours of `type` (else undefined). */
-export function sourceUrn(value: pulumi.Input<unknown>, type: string): pulumi.Output<string | undefined> {
+export function sourceUrn(value: pulumi.Input<unknown>, type: string | readonly string[]): pulumi.Output<string | undefined> {
+  const types: readonly string[] = typeof type === "string" ? [type] : type;
   const out = pulumi.output(value) as pulumi.Output<unknown> & { resources?: () => Set<pulumi.Resource> | Promise<Set<pulumi.Resource>> };
   if (typeof out.resources !== "function") return pulumi.output(undefined);
   // Output.resources() is internal API (a Set, or a promise of one); without it the provider falls
   // back to looking the profile up by id.
-  const found = Promise.resolve(out.resources()).then((set) => [...set].find((r) => (r as unknown as { __pulumiType?: string }).__pulumiType === type));
+  const found = Promise.resolve(out.resources()).then((set) => [...set].find((r) => types.includes(String((r as unknown as { __pulumiType?: string }).__pulumiType))));
   return pulumi.output(found).apply((r) => (r ? r.urn : undefined)) as unknown as pulumi.Output<string | undefined>;
 }

@@ -6,7 +6,7 @@ import { currentRun, graph } from "../runtime";
 import { isUnknown } from "../validation";
 import { profilesPath } from "../resources/paths";
 import { describeFact, type GroupInfo, type ImpactFact } from "./facts";
-import { type AssignmentRecord, ImpactState, type ProfileFacts, type TargetFacts } from "./state";
+import { type AssignmentRecord, type CertificateFacts, ImpactState, type ProfileFacts, type TargetFacts } from "./state";
 import { lookupGroups } from "./groups";
 
 export type { ProfileFacts, TargetFacts } from "./state";
@@ -24,6 +24,11 @@ const known = (v: unknown): v is string => typeof v === "string" && v !== "" && 
 export function registerProfile(p: ProfileFacts): void {
   if (p.urn) state().profilesByUrn.set(p.urn, p);
   if (known(p.id)) state().profilesById.set(p.id, p);
+}
+
+/** A certificate or trusted-root profile of the program (see certificateGaps). */
+export function registerCertificate(c: CertificateFacts): void {
+  state().certificatesByUrn.set(c.urn, c);
 }
 
 export function registerAssignment(a: AssignmentRecord): void {
@@ -168,8 +173,33 @@ async function conflicts(profile: ProfileFacts, ref: { profileUrn?: string; prof
   return facts;
 }
 
+/**
+ * The chain as the program declares it: the certificate profile and its root are resources of this
+ * program (found by URN, their ids perhaps unknown at preview), each reaching the groups its
+ * ProfileAssignments (and, once it exists, the tenant) give it.
+ */
+async function programCertificateGaps(profile: ProfileFacts, groups: GroupInfo[]): Promise<ImpactFact[] | undefined> {
+  const cert = profile.identityCertificateUrn ? state().certificatesByUrn.get(profile.identityCertificateUrn) : undefined;
+  if (!cert) return undefined;
+  const id = known(profile.identityCertificateId) ? profile.identityCertificateId : undefined;
+  const facts: ImpactFact[] = [];
+  const certGroups = await assignedGroups({ urn: cert.urn, id });
+  const missing = groups.filter((g) => !certGroups.has(g.id));
+  if (missing.length > 0) facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: cert.displayName, role: "identityCertificate", missingGroups: missing });
+  const root = cert.trustedRootUrn ? state().certificatesByUrn.get(cert.trustedRootUrn) : undefined;
+  if (root) {
+    const rootGroups = await assignedGroups({ urn: root.urn });
+    const rootMissing = groups.filter((g) => !rootGroups.has(g.id));
+    if (rootMissing.length > 0) facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: root.displayName, role: "trustedRoot", missingGroups: rootMissing });
+  }
+  return facts;
+}
+
 async function certificateGaps(profile: ProfileFacts, groups: GroupInfo[]): Promise<ImpactFact[]> {
-  if (!known(profile.identityCertificateId) || groups.length === 0) return [];
+  if (groups.length === 0) return [];
+  const fromProgram = await programCertificateGaps(profile, groups);
+  if (fromProgram) return fromProgram;
+  if (!known(profile.identityCertificateId)) return [];
   const facts: ImpactFact[] = [];
   const certId = profile.identityCertificateId;
   const cert = await graph().get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(certId)}`);

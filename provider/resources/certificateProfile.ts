@@ -29,6 +29,7 @@ import {
 } from "../email/managed";
 import { sameSetting } from "../email/wire";
 import { engineLog } from "../engineLog";
+import { registerCertificate } from "../impact/analyze";
 import { IntuneResourceInitError } from "../errors";
 import type { GraphApi } from "../graph";
 import type { LiveObject, ProviderRun } from "../run";
@@ -325,6 +326,7 @@ export const trustedRootCertificateHandler: ResourceHandler = {
     const r = checkTrustedRootInputs(news);
     if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
     for (const w of r.warnings) await engineLog("warning", w, news.__urn as string | undefined);
+    if (typeof news.__urn === "string") registerCertificate({ urn: news.__urn, displayName: String(r.inputs.displayName) });
     return { inputs: r.inputs };
   },
   diff: diffFor(trustedRoot, ["platform"]),
@@ -339,7 +341,11 @@ export const trustedRootCertificateHandler: ResourceHandler = {
 export const certificateProfileHandler: ResourceHandler = {
   async check(_olds, news) {
     const r = checkCertificateProfileInputs(news);
-    return r.failures.length > 0 ? { inputs: r.inputs, failures: r.failures } : { inputs: r.inputs };
+    if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
+    if (typeof news.__urn === "string") {
+      registerCertificate({ urn: news.__urn, displayName: String(r.inputs.displayName), trustedRootUrn: typeof news.__trustedRootUrn === "string" ? news.__trustedRootUrn : undefined });
+    }
+    return { inputs: r.inputs };
   },
   diff: diffFor(certificateProfile, ["platform", "kind"]),
   create: (inputs) => createCertificateObject(processContext(), certificateProfile, inputs),

@@ -224,6 +224,7 @@ function profileFactsOf(inputs: Props, urn: string | undefined): ProfileFacts {
     hostName: settings.hostName as string | undefined,
     emailAddressSource: settings.emailAddressSource as string | undefined,
     identityCertificateId: inputs.identityCertificateId as string | undefined,
+    identityCertificateUrn: inputs.__identityCertificateUrn as string | undefined,
   };
 }
 
@@ -240,7 +241,7 @@ export const emailProfileHandler: ResourceHandler = {
     const failures = [...checked.failures, ...emailCertificateLinkFailures(String(news.platform), certificatePlatformOfEmail[news.platform as EmailPlatform], linkedPlatformsOf(news))];
     if (failures.length > 0) return { inputs, failures };
     // An adopted profile's id is known before the create: impact analysis can read its live assignments.
-    registerProfile({ ...profileFactsOf(inputs, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
+    registerProfile({ ...profileFactsOf({ ...inputs, __identityCertificateUrn: news.__identityCertificateUrn }, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
     return { inputs };
   },
 

@@ -6,7 +6,12 @@ import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
 import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
 import { setProviderOverrides } from "../../../provider/runtime";
-import { DIALECTS } from "../../../emulator";
+import { DIALECTS, SEEDED_GROUPS } from "../../../emulator";
+import { impactSettled, resetImpactRegistry } from "../../../provider/impact/analyze";
+import { emailProfileHandler } from "../../../provider/resources/emailProfile";
+import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
+import { currentRun } from "../../../provider/runtime";
+import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 import { base64DerOf, testCertificatePem } from "../../support/testCertificates";
@@ -184,5 +189,46 @@ describe("integration: deleting a referenced root", function () {
     assert.strictEqual((await certificateProfileHandler.diff(scep.id, read.props!, news)).changes, undefined);
     const updated = await certificateProfileHandler.update(scep.id, read.props!, news);
     assert.strictEqual(updated.outs!.trustedRootId, again.id);
+  });
+});
+
+// The seed's rule at preview, before any id exists: the program's own root, certificate and e-mail
+// profile, linked by URN, and the groups their ProfileAssignments give them.
+describe("integration: impact of a chain that does not reach the e-mail profile's groups", function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  before(async () => {
+    emu = await startTestEmulator();
+    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+  });
+  after(() => emu.close());
+
+  const program = async (rootGroup: string, certGroup: string) => {
+    resetImpactRegistry();
+    const ok = (r: { failures?: unknown[] }) => assert.deepStrictEqual(r.failures ?? [], []);
+    ok(await trustedRootCertificateHandler.check({}, { displayName: "Work root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, __urn: "urn:root" }));
+    ok(await certificateProfileHandler.check({}, { displayName: "Work SCEP", platform: "androidEnterpriseWorkProfile", kind: "scep", trustedRootId: UNKNOWN, settings: scepSettings, __urn: "urn:cert", __trustedRootUrn: "urn:root" }));
+    ok(await emailProfileHandler.check({}, {
+      displayName: "Work mail", platform: "androidEnterpriseWorkProfileGmail", identityCertificateId: UNKNOWN, __urn: "urn:mail", __identityCertificateUrn: "urn:cert",
+      settings: { hostName: "outlook.office365.com", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", authenticationMethod: "certificate" },
+    }));
+    const assign = (urn: string, profileUrn: string, groupId: string) =>
+      profileAssignmentHandler.check({}, { profileId: UNKNOWN, targets: [{ kind: "group", groupId }], __urn: urn, __profileUrn: profileUrn });
+    ok(await assign("urn:a-root", "urn:root", rootGroup));
+    ok(await assign("urn:a-cert", "urn:cert", certGroup));
+    ok(await assign("urn:a-mail", "urn:mail", SEEDED_GROUPS.salesUsers.id));
+    await impactSettled();
+    return (currentRun().impact.factsByUrn.get("urn:a-mail") ?? []).filter((f) => f.kind === "certificateChainGap");
+  };
+
+  it("warns naming the group, the e-mail profile and the root when the root goes elsewhere", async () => {
+    const gaps = await program(SEEDED_GROUPS.fieldEngineers.id, SEEDED_GROUPS.salesUsers.id);
+    assert.deepStrictEqual(gaps.map((g) => [g.profile, g.certificateProfile, g.role, g.missingGroups.map((m) => m.displayName)]), [["Work mail", "Work root", "trustedRoot", ["Sales Users"]]]);
+  });
+
+  it("warns about the certificate profile too, and says nothing when all three reach the same group", async () => {
+    const gaps = await program(SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.fieldEngineers.id);
+    assert.deepStrictEqual(gaps.map((g) => [g.certificateProfile, g.role]), [["Work SCEP", "identityCertificate"]]);
+    assert.deepStrictEqual(await program(SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.salesUsers.id), []);
   });
 });
