@@ -18,6 +18,8 @@ const rootCertificate = config.get("rootCertificate") ?? fs.readFileSync(path.jo
 const ndesUrl = config.get("ndesUrl") ?? "https://ndes.contoso.com/certsrv/mscep/mscep.dll";
 const subjectNameFormatString = config.get("subjectNameFormatString") ?? "CN={{UserPrincipalName}},E={{EmailAddress}}";
 const hostName = config.get("hostName") ?? "outlook.office365.com";
+/** Assign the hand-built work-profile root to another group than its e-mail profile: the preview warns. */
+const workRootGroupId = config.get("workRootGroupId");
 
 const targets: ProfileAssignmentTarget[] = [{ kind: "group", groupId }, ...(excludeGroupId ? [{ kind: "exclusionGroup" as const, groupId: excludeGroupId }] : [])];
 const clientAuthentication = { name: "Client Authentication", objectIdentifier: "1.3.6.1.5.5.7.3.2" };
@@ -74,7 +76,8 @@ const workMail = new EmailProfile("work-mail", {
   settings: { hostName, emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", authenticationMethod: "certificate", requireSsl: true },
 });
 for (const [name, profile] of [["work-root", root], ["work-identity", identity], ["work-mail", workMail]] as const) {
-  new ProfileAssignment(`${name}-assignment`, { profileId: profile.id, targets }, { dependsOn: [workMail] });
+  const to = name === "work-root" && workRootGroupId ? [{ kind: "group" as const, groupId: workRootGroupId }] : targets;
+  new ProfileAssignment(`${name}-assignment`, { profileId: profile.id, targets: to }, { dependsOn: [workMail] });
 }
 
 export const iosEmailProfileId = ios.emailProfile.id;

@@ -41,13 +41,21 @@ for (const dialect of DIALECTS) {
           assert.deepStrictEqual(writesIn(await emulator.requests()), []);
         });
       }
-      it("a good program previews again once the config is fixed", async () => {
+      it("a root assigned to another group than its e-mail profile warns at preview naming the group, the profile and the root", async () => {
+        await project.setConfig({ workRootGroupId: "8a2d4e6f-3c5b-4d7a-8e9f-1a2b3c4d5e62" });
+        const preview = await project.previewJson();
+        const warnings = (preview.diagnostics ?? []).filter((d) => d.severity === "warning").map((d) => d.message);
+        const gaps = warnings.filter((m) => /needs its (trusted root )?certificate profile/.test(m));
+        assert.strictEqual(gaps.length, 1, gaps.join("\n"));
+        assert.match(gaps[0], /profile "Work profile: Gmail with certificate" needs its trusted root certificate profile "Work profile: Contoso root CA" assigned to the same groups, but it is not assigned to "Sales Users"/);
         await project.setConfig({});
       });
     }
 
     it("preview → up → empty preview → refresh → empty preview → status exit 0", async () => {
       const preview = await project.previewJson();
+      // One set of targets for root, certificate and e-mail profile: no chain warning anywhere.
+      assert.deepStrictEqual((preview.diagnostics ?? []).filter((d) => /needs its (trusted root )?certificate profile/.test(d.message)), []);
       assert.strictEqual(changingSteps(preview, "TrustedRootCertificate").length, 3);
       assert.strictEqual(changingSteps(preview, "CertificateProfile").length, 3);
       assert.strictEqual(changingSteps(preview, "EmailProfile").length, 3);
