@@ -8,7 +8,7 @@ import * as path from "path";
 import { createServer, ensureCertificates, type GroupSeed } from "../emulator";
 import { resolveSettings } from "../provider/config";
 import { clearGroupCache, lookupGroups } from "../provider/impact/groups";
-import { graph, setProviderOverrides } from "../provider/runtime";
+import { ProviderRun } from "../provider/run";
 
 // Node reads NODE_EXTRA_CA_CERTS at start only: make a CA, then run again with it.
 if (!process.env.BENCH_CA_DIR) {
@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     "intune:graphEndpoint": info.graphEndpoint,
     "intune:authorityHost": info.authorityHost,
   };
-  setProviderOverrides({ settings: resolveSettings((k) => config[k], {}) });
+  const providerRun = new ProviderRun(resolveSettings((k) => config[k], {}));
+  const graph = () => providerRun.graph;
   const ids = groups.map((g) => g.id);
   await graph().get(`/groups/${ids[0]}`); // token and connection warm-up
 
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
     return server.requests().filter((r) => !r.batchRequestId).length - before;
   };
   const batched = async () => {
-    clearGroupCache();
-    await lookupGroups(ids);
+    clearGroupCache(providerRun);
+    await lookupGroups(providerRun, ids);
   };
   const oneByOne = async () => {
     for (const id of ids) {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     }
   };
   const cached = async () => {
-    await lookupGroups(ids);
+    await lookupGroups(providerRun, ids);
   };
   const [bMs, sMs] = [await time(batched), await time(oneByOne)];
   await batched();

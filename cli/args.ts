@@ -21,7 +21,7 @@ export interface CommandSpec {
   /** One line for the usage text. */
   summary: string;
   /** Positional arguments in order; all optional ones last. */
-  positionals: readonly { name: string; help: string; optional?: boolean }[];
+  positionals: readonly { name: string; help: string; optional?: boolean; variadic?: boolean }[];
   options: Readonly<Record<string, OptionSpec>>;
 }
 
@@ -105,14 +105,23 @@ export function parseCommandLine(table: Readonly<Record<string, CommandSpec>>, a
     const near = closest(command, Object.keys(table));
     throw new UsageError(`the command is one of ${Object.keys(table).join(", ")}; got ${quote(command)}${near ? ` (did you mean \`${near}\`?)` : ""}`);
   }
+  return { command, ...parseOptions(command, spec, args) };
+}
+
+/**
+ * Parses the flags and positionals of one command (or of a binary with no subcommands, such as
+ * `pulumi-intune-emulator`) against its spec; throws UsageError for anything it does not know.
+ */
+export function parseOptions(command: string, spec: CommandSpec, args: readonly string[]): Omit<ParsedCommand, "command"> {
   let parsed: { values: Record<string, OptionValue>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...args], options: optionTable(spec), strict: true, allowPositionals: spec.positionals.length > 0 }) as typeof parsed;
   } catch (e) {
     throw explain(command, spec, [...args], e as NodeJS.ErrnoException);
   }
-  if (parsed.values.help) return { command, help: true, values: {}, positionals: [] };
-  const max = spec.positionals.length;
+  if (parsed.values.help) return { help: true, values: {}, positionals: [] };
+  // A last positional marked variadic takes the rest (`fleet report a.json b.json …`).
+  const max = spec.positionals[spec.positionals.length - 1]?.variadic ? Number.POSITIVE_INFINITY : spec.positionals.length;
   if (parsed.positionals.length > max)
     throw new UsageError(
       `\`${command}\` takes at most ${max} positional argument${max === 1 ? "" : "s"} (${spec.positionals.map((p) => p.name).join(" ")}); got ${parsed.positionals.map(quote).join(" ")}`,
@@ -141,7 +150,7 @@ export function parseCommandLine(table: Readonly<Record<string, CommandSpec>>, a
     }
     if (all.length > 1) throw new UsageError(`\`--${name}\` may be given once; got ${all.map(quote).join(" and ")}`, command);
     const v = all[0] ?? o.default;
-    if (v === "") throw new UsageError(`\`--${name}\` needs a value${o.value ? ` (${o.value})` : ""}; got ""`, command);
+    if (v !== undefined && v.trim() === "") throw new UsageError(`\`--${name}\` needs a value${o.value ? ` (${o.value})` : ""}; got ${quote(v)}`, command);
     if (v !== undefined && o.choices && !o.choices.includes(v)) {
       const near = closest(v, o.choices);
       throw new UsageError(`\`--${name}\` takes ${o.choices.join(", ")}; got ${quote(v)}${near ? ` (did you mean ${near}?)` : ""}`, command);
@@ -149,7 +158,7 @@ export function parseCommandLine(table: Readonly<Record<string, CommandSpec>>, a
     if (v === undefined && o.required) throw new UsageError(`\`${command}\` needs \`--${name} ${o.value ?? "VALUE"}\`; got nothing`, command);
     values[name] = v;
   }
-  return { command, help: false, values, positionals: parsed.positionals };
+  return { help: false, values, positionals: parsed.positionals };
 }
 
 function optionUsage(name: string, o: OptionSpec): string {
@@ -167,17 +176,25 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
+/** The usage lines of one invocation (`pulumi-intune review`, `pulumi-intune-emulator`). */
+function invocationUsage(invocation: string, spec: CommandSpec): string[] {
+  const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}${p.variadic ? " …" : ""}]` : p.name));
+  const lines = [`  ${[invocation, ...pos, ...Object.entries(spec.options).map(([n, o]) => optionUsage(n, o))].join(" ")}`];
+  for (const l of wrap(spec.summary, 96)) lines.push(`      ${l}`);
+  for (const p of spec.positionals) lines.push(`      ${p.name.padEnd(22)} ${p.help}`);
+  for (const [n, o] of Object.entries(spec.options)) lines.push(`      ${`--${n}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`.padEnd(22)} ${o.help}${o.default ? ` (default ${o.default})` : ""}`);
+  return lines;
+}
+
 /** The usage text, from the table (all commands, or one). */
 export function usageText(table: Readonly<Record<string, CommandSpec>>, only?: string): string {
   const lines = ["usage:"];
-  for (const [name, spec] of Object.entries(table)) {
-    if (only && name !== only) continue;
-    const pos = spec.positionals.map((p) => (p.optional ? `[${p.name}]` : p.name));
-    lines.push(`  pulumi-intune ${[name, ...pos, ...Object.entries(spec.options).map(([n, o]) => optionUsage(n, o))].join(" ")}`);
-    for (const l of wrap(spec.summary, 96)) lines.push(`      ${l}`);
-    for (const p of spec.positionals) lines.push(`      ${p.name.padEnd(22)} ${p.help}`);
-    for (const [n, o] of Object.entries(spec.options)) lines.push(`      ${`--${n}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}`.padEnd(22)} ${o.help}${o.default ? ` (default ${o.default})` : ""}`);
-  }
+  for (const [name, spec] of Object.entries(table)) if (!only || name === only) lines.push(...invocationUsage(`pulumi-intune ${name}`, spec));
   lines.push("  pulumi-intune --help | <command> --help");
   return lines.join("\n");
+}
+
+/** The usage text of a binary without subcommands. */
+export function binaryUsageText(program: string, spec: CommandSpec): string {
+  return ["usage:", ...invocationUsage(program, spec), `  ${program} --help`].join("\n");
 }

@@ -4,9 +4,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { type CommandSpec, type OptionValue } from "./args";
 import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drift";
+import { policyViolationsFromEventLog } from "./policyEvents";
 import { parsePreviewJson } from "./previewJson";
-import { exportKinds, parseExportArgs, runExport } from "./export";
-import { runStatusCommand } from "./status";
+import { type ExportCommandOptions, type ExportKind, exportKinds, runExport } from "./export";
+import { fleetCommand } from "./fleet";
+import { runStatusCommand, type StatusOptions } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
 export interface Io {
@@ -30,10 +32,12 @@ export const commands: Record<string, Command> = {
       format,
       "fail-on": { type: "string", value: "KINDS", list: true, choices: failOnKinds, help: "exit 3 when the change has any of these (comma-separated, or repeat the flag)" },
       out: { type: "string", value: "FILE", help: "also write the full, untrimmed report (in --format) to FILE" },
+      events: { type: "string", value: "FILE", help: "the same preview's event log (`pulumi preview --event-log FILE`): adds its policy pack violations, next to the resources they are about" },
     },
     async run({ values, positionals }, io) {
       const { text, source } = await io.readInput(positionals[0]);
-      const report = buildReport(parsePreviewJson(text, source));
+      const events = typeof values.events === "string" ? policyViolationsFromEventLog(fs.readFileSync(values.events, "utf8"), values.events) : undefined;
+      const report = buildReport(parsePreviewJson(text, source), events);
       const fmt = values.format as "markdown" | "json";
       const full = fmt === "json" ? JSON.stringify(report, null, 2) + "\n" : renderMarkdown(report);
       if (typeof values.out === "string") fs.writeFileSync(values.out, full);
@@ -67,8 +71,7 @@ export const commands: Record<string, Command> = {
       cwd: { type: "string", value: "DIR", default: ".", help: "the Pulumi project directory" },
       format,
     },
-    // The flags are checked above already; cli/status.ts keeps its own strict parser for direct callers.
-    run: ({ values }, io) => runStatusCommand(["--stack", values.stack as string, "--cwd", values.cwd as string, "--format", values.format as string], io),
+    run: ({ values }, io) => runStatusCommand(statusOptions(values), io),
   },
   export: {
     summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
@@ -81,14 +84,45 @@ export const commands: Record<string, Command> = {
       cwd: { type: "string", value: "DIR", help: "the Pulumi project directory of --stack" },
     },
     async run({ values }) {
-      const argv = ["--out", values.out as string];
-      const select = values.select as string[] | undefined;
-      if (select && select.length > 0) argv.push("--select", select.join(","));
-      if (values["groups-by-name"] === true) argv.push("--groups-by-name");
-      for (const k of ["stack", "cwd"] as const) if (typeof values[k] === "string") argv.push(`--${k}`, values[k] as string);
-      const options = parseExportArgs(argv);
-      if (options !== "help") await runExport({ options });
+      await runExport({ options: exportOptions(values) });
       return 0;
     },
   },
+  fleet: {
+    summary:
+      "runs drift, preview, status or up over many tenant stacks of one program (the Automation API, tenants side by side) and writes one report; `fleet report` merges shard reports; exit 0 = all clean, 2 = drift, impact or unhealthy somewhere, 1 = a tenant broken",
+    positionals: [
+      { name: "OPERATION", help: "drift, preview, status, up, or report (merge the JSON reports of shards)" },
+      { name: "REPORT", help: "fleet report: the shard reports (--format json --out FILE) to merge", optional: true, variadic: true },
+    ],
+    options: {
+      stacks: { type: "string", value: "LIST|GLOB", help: "stacks by name or glob, comma-separated (e.g. 'tenant-*')" },
+      cwd: { type: "string", value: "DIR", help: "the fleet's Pulumi project directory (default .)" },
+      concurrency: { type: "string", value: "N", help: "tenants at a time (default 4)" },
+      shard: { type: "string", value: "K/N", help: "run only shard K of N of the stacks (for a CI matrix)" },
+      format,
+      out: { type: "string", value: "FILE", help: "also write the full report (in --format) to FILE" },
+      waves: { type: "string", value: "LIST", help: "fleet up: waves in order (stack tag or config pulumi-intune:wave; untagged stacks go last)" },
+      "wave-timeout": { type: "string", value: "DURATION", help: "fleet up: how long to wait for pending devices after each wave (default 10m)" },
+      "poll-interval": { type: "string", value: "DURATION", help: "fleet up: time between status reads (default 15s)" },
+    },
+    run: ({ values, positionals }, io) => fleetCommand(values, positionals, io),
+  },
 };
+
+/** `status`'s typed options from its parsed flags (checked by the parser against the table above). */
+export function statusOptions(values: Record<string, OptionValue>): StatusOptions {
+  return { stack: values.stack as string, cwd: path.resolve(values.cwd as string), format: values.format as StatusOptions["format"] };
+}
+
+/** `export`'s typed options from its parsed flags; no `--select` means every kind. */
+export function exportOptions(values: Record<string, OptionValue>): ExportCommandOptions {
+  const select = (values.select as ExportKind[] | undefined) ?? [];
+  return {
+    out: values.out as string,
+    select: new Set(select.length > 0 ? select : exportKinds),
+    groupsByName: values["groups-by-name"] === true,
+    stack: values.stack as string | undefined,
+    cwd: values.cwd as string | undefined,
+  };
+}

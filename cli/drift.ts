@@ -1,5 +1,6 @@
 // Drift run: Pulumi's refresh in preview mode for a stack, reduced to "which resource, which property,
 // declared vs live". Exit 0 = no drift, 2 = drift, 1 = error.
+import { isProtocolKey } from "../protocol";
 import { runPulumiProcess } from "./pulumiProcess";
 import { intuneKind, parseUrn, type PreviewDigest, PreviewInputError, parsePreviewJson } from "./previewJson";
 import { mask } from "./review";
@@ -32,7 +33,7 @@ export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
     const ao = a as Record<string, unknown>;
     const bo = b as Record<string, unknown>;
     return [...new Set([...Object.keys(ao), ...Object.keys(bo)])]
-      .filter((k) => !k.startsWith("__"))
+      .filter((k) => !isProtocolKey(k))
       .sort()
       .flatMap((k) => differingPaths(ao[k], bo[k], prefix ? `${prefix}.${k}` : k));
   }

@@ -4,79 +4,26 @@
 // the same tenant is byte-identical.
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { runPulumiProcess } from "./pulumiProcess";
 import { type ConfigGetter, resolveSettings } from "../provider/config";
 import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForOdataType, settingProperties, settingsFromGraph } from "../provider/email";
 import { normaliseScopeTagIds } from "../provider/email/inputs";
 import { deepEqual } from "../provider/diff";
 import { GraphApi, type GraphApiOptions } from "../provider/graph";
-import { profilesPath } from "../provider/resources/paths";
+import { profilesPath } from "../provider/paths";
 import { type AssignmentTarget, type LiveAssignment, fromWire, targetKey } from "../provider/resources/profileAssignment";
 import { DEFAULT_SCOPE_TAG_ID } from "../provider/resources/scopeTag";
 
 export const exportKinds = ["emailProfiles", "scopeTags", "assignments"] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
-export const exportUsage = `pulumi-intune export [--out DIR] [--select emailProfiles,scopeTags,assignments] [--groups-by-name] [--stack NAME] [--cwd DIR]
-      reads the tenant and writes a Pulumi TypeScript project (Pulumi.yaml, package.json, tsconfig.json,
-      index.ts) in which every resource adopts the existing object; --out defaults to ./intune-export.
-      Credentials: the intune:* config of --stack (in --cwd), else AZURE_* and INTUNE_GRAPH_ENDPOINT.`;
-
-/** A bad command line: bin prints the usage and exits 1. */
-export class ExportUsageError extends Error {
-  override readonly name = "ExportUsageError";
-}
-
+/** What `pulumi-intune export` was asked (flags parsed by cli/args.ts, see cli/commands.ts). */
 export interface ExportCommandOptions {
   out: string;
   select: ReadonlySet<ExportKind>;
   groupsByName: boolean;
   stack?: string;
   cwd?: string;
-}
-
-/** Parses the flags after `export` (strict: unknown flags and positionals are errors). */
-export function parseExportArgs(argv: string[]): ExportCommandOptions | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        out: { type: "string" },
-        select: { type: "string" },
-        "groups-by-name": { type: "boolean" },
-        stack: { type: "string" },
-        cwd: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new ExportUsageError((e as Error).message);
-  }
-  if (values.help) return "help";
-  const select = new Set<ExportKind>();
-  if (values.select !== undefined) {
-    const items = String(values.select).split(",").map((s) => s.trim());
-    for (const item of items) {
-      if (!(exportKinds as readonly string[]).includes(item)) {
-        throw new ExportUsageError(`--select takes a comma list of ${exportKinds.join(", ")}; got "${item}" in "${values.select}"`);
-      }
-      select.add(item as ExportKind);
-    }
-  } else for (const k of exportKinds) select.add(k);
-  for (const flag of ["out", "stack", "cwd"] as const) {
-    if (values[flag] === "") throw new ExportUsageError(`--${flag} must not be empty, got ""`);
-  }
-  return {
-    out: String(values.out ?? "intune-export"),
-    select,
-    groupsByName: values["groups-by-name"] === true,
-    stack: values.stack as string | undefined,
-    cwd: values.cwd as string | undefined,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------

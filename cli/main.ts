@@ -34,7 +34,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await commands[parsed.command].run(parsed, io);
   } catch (e) {
-    io.stderr(`pulumi-intune: ${(e as Error).message}\n`);
+    // A command may refuse flag values only it can judge (fleet): the same one line and usage.
+    io.stderr(`pulumi-intune: ${(e as Error).message}\n${e instanceof UsageError ? `\n${usageText(commands, e.command)}\n` : ""}`);
     return 1;
   }
 }

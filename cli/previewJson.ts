@@ -1,9 +1,8 @@
 // Reading `pulumi preview --json` (and `pulumi refresh --preview-only --json`) output safely.
-import { IMPACT_MARKER, type ImpactFact, parseFacts } from "../provider/impact/facts";
+import { DECLARED_RESOURCES_TYPE, IMPACT_MARKER, type ImpactByUrn, type ImpactFact, ProtocolKeys, userKindOfType } from "../protocol";
+import { parseFacts } from "../provider/impact/facts";
 
-/** The stack record's type token and its facts input (see provider/resources/declaredResources.ts). */
-export const DECLARED_RESOURCES_TYPE = "pulumi-nodejs:dynamic/pulumi-intune:DeclaredResources";
-export const IMPACT_INPUT = "__impact";
+export { DECLARED_RESOURCES_TYPE };
 
 export interface PreviewStep {
   op: string;
@@ -75,10 +74,7 @@ export function parseUrn(urn: string): { stack: string; project: string; type: s
 }
 
 /** Our resource kind from a type token, e.g. `pulumi-nodejs:dynamic/intune:EmailProfile` -> `EmailProfile`. */
-export function intuneKind(type: string): string | undefined {
-  const m = /^pulumi-nodejs:dynamic\/intune:(\w+)$/.exec(type);
-  return m?.[1];
-}
+export const intuneKind = userKindOfType;
 
 /** Value at a Pulumi property path like `settings.hostName` or `targets[1].groupId`. */
 export function valueAtPath(obj: unknown, path: string): unknown {
@@ -112,7 +108,7 @@ function debugFact(message: string): ImpactFact | undefined {
 }
 
 /**
- * The impact facts of a preview, wherever the provider put them: the `__impact` input of the stack record
+ * The impact facts of a preview, wherever the provider put them: the impact input of the stack record
  * (`DeclaredResources`, today's channel: no JSON in what people read), a `[pulumi-intune impact] {json}`
  * line in a warning (older versions), or a diagnostic of severity "debug" whose message is that marker and the JSON (a
  * channel that keeps JSON out of the human preview). Each fact once per resource (the engine may report
@@ -130,10 +126,10 @@ export function factsFromDigest(digest: PreviewDigest): DigestFact[] {
   // The machine channel: the stack record's inputs carry every fact of the run, by resource URN.
   for (const step of digest.steps) {
     if (parseUrn(step.urn).type !== DECLARED_RESOURCES_TYPE) continue;
-    const raw = step.newState?.inputs?.[IMPACT_INPUT];
+    const raw = step.newState?.inputs?.[ProtocolKeys.impact];
     if (typeof raw !== "string") continue;
     try {
-      for (const [urn, facts] of Object.entries(JSON.parse(raw) as Record<string, unknown[]>)) for (const f of facts ?? []) if (isFact(f)) add(urn || undefined, f);
+      for (const [urn, facts] of Object.entries(JSON.parse(raw) as ImpactByUrn)) for (const f of facts ?? []) if (isFact(f)) add(urn || undefined, f);
     } catch {
       // not ours
     }

@@ -1,8 +1,10 @@
 // The pull-request review report: what a preview will change, per resource and property, and what it
 // will do to people (the provider's impact warnings), in Markdown for a comment or JSON for machines.
+import { isProtocolKey } from "../protocol";
 import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/facts";
 import { isUnknown } from "../provider/validation";
 import { type Finding, findings, type Severity, severities } from "./findings";
+import type { RuleViolation } from "./policyEvents";
 import { DECLARED_RESOURCES_TYPE, factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
 
 /** What `--fail-on` can gate on. */
@@ -30,6 +32,16 @@ export interface ResourceChange {
   warnings: string[];
   /** What a delete does to people; the engine does not ask the provider about deletes at preview. */
   notes: string[];
+  /** CrossGuard violations about this resource (only when the review was given the preview's event log). */
+  violations?: RuleViolation[];
+}
+
+/** CrossGuard's verdict on the preview, from its event log (`review --events`). */
+export interface PolicyOutcome {
+  mandatory: number;
+  advisory: number;
+  /** Violations that name no resource of the preview. */
+  unattached: RuleViolation[];
 }
 
 export interface ReviewReport {
@@ -37,6 +49,8 @@ export interface ReviewReport {
   resources: ResourceChange[];
   /** Warnings not attached to a changed resource. */
   otherWarnings: string[];
+  /** Present when the review was given the preview's event log. */
+  policy?: PolicyOutcome;
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -72,7 +86,7 @@ function propertyChanges(step: PreviewStep): PropertyChange[] {
     paths = (step.diffReasons ?? []).map((k) => [k, "update"]);
   }
   return paths
-    .filter(([p]) => !p.startsWith("__"))
+    .filter(([p]) => !isProtocolKey(p))
     .map(([path, kind]) => ({
       path,
       kind,
@@ -83,8 +97,11 @@ function propertyChanges(step: PreviewStep): PropertyChange[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Builds the report from preview JSON; resources in URN order so reports diff cleanly. */
-export function buildReport(preview: PreviewDigest): ReviewReport {
+/**
+ * Builds the report from preview JSON, and the policy violations of the same preview's event log when
+ * given; resources in URN order so reports diff cleanly.
+ */
+export function buildReport(preview: PreviewDigest, violations?: readonly RuleViolation[]): ReviewReport {
   const diagnostics = preview.diagnostics ?? [];
   const warningsByUrn = new Map<string, string[]>();
   const otherWarnings: string[] = [];
@@ -100,6 +117,8 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
   }
   const factsByUrn = new Map<string, ImpactFact[]>();
   for (const { urn, fact } of factsFromDigest(preview)) if (urn) factsByUrn.set(urn, [...(factsByUrn.get(urn) ?? []), fact]);
+  const violationsByUrn = new Map<string, RuleViolation[]>();
+  for (const v of violations ?? []) if (v.urn) violationsByUrn.set(v.urn, [...(violationsByUrn.get(v.urn) ?? []), v]);
   const resources: ResourceChange[] = [];
   for (const step of preview.steps) {
     // pulumi-intune's own stack record: bookkeeping, not a change anyone reviews.
@@ -107,8 +126,9 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
     const cls = opClass(step.op);
     const warnings = warningsByUrn.get(step.urn) ?? [];
     const impact = factsByUrn.get(step.urn) ?? [];
-    if (cls === "other" && warnings.length === 0 && impact.length === 0) continue;
-    if (step.op === "same" && warnings.length === 0 && impact.length === 0) continue;
+    const ruled = violationsByUrn.get(step.urn) ?? [];
+    // A resource that does not change still shows up when something is said about it.
+    if ((cls === "other" || step.op === "same") && warnings.length === 0 && impact.length === 0 && ruled.length === 0) continue;
     const { type, name } = parseUrn(step.urn);
     resources.push({
       urn: step.urn,
@@ -123,6 +143,7 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
       warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()).sort(),
       // Impact facts of a delete name the groups already; the note is for when no fact could be had.
       notes: cls === "delete" && impact.length === 0 ? deleteNotes(type, step) : [],
+      ...(violations ? { violations: sortViolations(ruled) } : {}),
     });
   }
   resources.sort((a, b) => a.urn.localeCompare(b.urn));
@@ -138,6 +159,19 @@ export function buildReport(preview: PreviewDigest): ReviewReport {
     },
     resources,
     otherWarnings: otherWarnings.sort(),
+    ...(violations ? { policy: policyOutcome(violations, new Set(resources.map((r) => r.urn))) } : {}),
+  };
+}
+
+const levelRank = (level: string) => (level === "mandatory" ? 0 : level === "remediate" ? 1 : 2);
+const sortViolations = (vs: readonly RuleViolation[]) =>
+  [...vs].sort((a, b) => levelRank(a.enforcementLevel) - levelRank(b.enforcementLevel) || a.policyName.localeCompare(b.policyName) || a.message.localeCompare(b.message));
+
+function policyOutcome(violations: readonly RuleViolation[], shown: Set<string>): PolicyOutcome {
+  return {
+    mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+    advisory: violations.filter((v) => v.enforcementLevel !== "mandatory").length,
+    unattached: sortViolations(violations.filter((v) => !v.urn || !shown.has(v.urn))),
   };
 }
 
@@ -177,6 +211,16 @@ function fmt(v: unknown): string {
   if (isUnknown(v)) return "_known after `up`_";
   const s = JSON.stringify(v);
   return "`" + (s.length > 120 ? `${s.slice(0, 117)}...` : s).replace(/`/g, "'") + "`";
+}
+
+const levelIcon = (level: string) => (level === "mandatory" ? "⛔" : "⚠️");
+const violationText = (v: RuleViolation) => `${levelIcon(v.enforcementLevel)} **${v.enforcementLevel}** \`${v.policyName}\`: ${v.message.replace(/\n/g, " ")}`;
+
+/** Every violation with the resource it is about, mandatory first, then by resource rank. */
+function violationLines(p: Parts): string[] {
+  const attached = p.resources.flatMap((r) => (r.violations ?? []).map((v) => ({ v, line: `- ${violationText(v)} (on \`${r.name}\`, ${opClass(r.op) === "other" ? "unchanged" : r.op})` })));
+  const unattached = (p.report.policy?.unattached ?? []).map((v) => ({ v, line: `- ${violationText(v)}${v.urn ? ` (on \`${parseUrn(v.urn).name}\`)` : ""}` }));
+  return [...attached, ...unattached].sort((a, b) => levelRank(a.v.enforcementLevel) - levelRank(b.v.enforcementLevel)).map((x) => x.line);
 }
 
 const opIcon: Record<string, string> = { create: "🟢 create", update: "🟡 update", replace: "🔴 replace", delete: "🔴 delete", other: "ℹ️" };
@@ -257,12 +301,23 @@ function diagram(report: ReviewReport, all: Finding[]): string[] {
 }
 
 function resourceDetails(r: ResourceChange): string[] {
-  const bits = [r.properties.length > 0 ? `${n(r.properties.length)} propert${r.properties.length === 1 ? "y" : "ies"}` : "", r.replaceReasons.length > 0 ? "forces replacement" : "", r.impact.length > 0 ? plural(r.impact.length, "impact fact") : ""].filter(Boolean);
+  const ruled = r.violations ?? [];
+  const bits = [
+    r.properties.length > 0 ? `${n(r.properties.length)} propert${r.properties.length === 1 ? "y" : "ies"}` : "",
+    r.replaceReasons.length > 0 ? "forces replacement" : "",
+    r.impact.length > 0 ? plural(r.impact.length, "impact fact") : "",
+    ruled.length > 0 ? plural(ruled.length, "policy violation") : "",
+  ].filter(Boolean);
   const out = [`<details><summary>${opIcon[opClass(r.op)]} <code>${html(r.name)}</code> (${html(intuneKind(r.type) ?? r.type)})${bits.length > 0 ? `: ${bits.join(", ")}` : ""}</summary>`, ""];
   if (r.replaceReasons.length > 0) out.push(`Replacement forced by: ${r.replaceReasons.map((p) => `\`${p}\``).join(", ")}`, "");
   if (r.properties.length > 0) {
     out.push("| property | before | after |", "| --- | --- | --- |");
     for (const p of r.properties) out.push(`| \`${p.path}\`${p.forcesReplacement ? " ⚠️ replaces" : ""} | ${fmt(p.old)} | ${fmt(p.new)} |`);
+    out.push("");
+  }
+  if (ruled.length > 0) {
+    out.push("**Policy:**", "");
+    for (const v of ruled) out.push(`- ${violationText(v)}`);
     out.push("");
   }
   if (r.warnings.length > 0 || r.notes.length > 0) {
@@ -277,7 +332,8 @@ function resourceDetails(r: ResourceChange): string[] {
 
 function resourceRow(r: ResourceChange): string {
   const props = r.properties.map((p) => `\`${p.path}\`${p.forcesReplacement ? " ⚠️" : ""}`).join(", ") || "–";
-  return `| ${opIcon[opClass(r.op)]} | \`${r.name.replace(/\|/g, "\\|")}\` | ${intuneKind(r.type) ?? r.type} | ${props} | ${r.impact.length > 0 ? n(r.impact.length) : "–"} |`;
+  const ruled = (r.violations ?? []).length > 0 ? ` (${plural(r.violations!.length, "policy violation")})` : "";
+  return `| ${opIcon[opClass(r.op)]} | \`${r.name.replace(/\|/g, "\\|")}\`${ruled} | ${intuneKind(r.type) ?? r.type} | ${props} | ${r.impact.length > 0 ? n(r.impact.length) : "–"} |`;
 }
 
 interface Shape {
@@ -286,6 +342,8 @@ interface Shape {
   details: number;
   rows: number;
   others: number;
+  /** Policy violation lines shown (mandatory first). */
+  violations: number;
   diagram: boolean;
   maxNames: number;
 }
@@ -295,11 +353,14 @@ interface Parts {
   findings: Finding[];
   resources: ResourceChange[];
   diagram: string[];
+  violations: string[];
 }
 
 function parts(report: ReviewReport): Parts {
   const all = findings(report);
-  return { report, findings: all, resources: rankResources(report, all), diagram: diagram(report, all) };
+  const p = { report, findings: all, resources: rankResources(report, all), diagram: diagram(report, all), violations: [] as string[] };
+  p.violations = violationLines(p);
+  return p;
 }
 
 function assemble(p: Parts, shape: Shape, footer: (left: string[]) => string[]): string {
@@ -311,6 +372,16 @@ function assemble(p: Parts, shape: Shape, footer: (left: string[]) => string[]):
     "",
   ];
   const left: string[] = [];
+  if (p.report.policy) {
+    const { mandatory, advisory } = p.report.policy;
+    out.push("### Policy", "");
+    if (mandatory + advisory === 0) out.push("No policy violations.", "");
+    else {
+      out.push(`**${plural(mandatory, "mandatory violation")}** (the preview fails on these), ${plural(advisory, "advisory violation")}:`, "");
+      out.push(...p.violations.slice(0, shape.violations), "");
+      if (shape.violations < p.violations.length) left.push(plural(p.violations.length - shape.violations, "policy violation line"));
+    }
+  }
   if (p.report.resources.length === 0) out.push("No changes.", "");
   if (p.findings.length > 0) {
     out.push(
@@ -346,7 +417,7 @@ function assemble(p: Parts, shape: Shape, footer: (left: string[]) => string[]):
 }
 
 function fullShape(p: Parts): Shape {
-  return { findings: p.findings.length, details: p.resources.length, rows: 0, others: p.report.otherWarnings.length, diagram: true, maxNames: Number.MAX_SAFE_INTEGER };
+  return { findings: p.findings.length, details: p.resources.length, rows: 0, others: p.report.otherWarnings.length, violations: p.violations.length, diagram: true, maxNames: Number.MAX_SAFE_INTEGER };
 }
 
 /** The full report in Markdown: every finding, every resource with its property values. */
@@ -395,6 +466,8 @@ export function renderComment(report: ReviewReport, opts: { fullReport?: string;
   // … then their rows, other warnings, the lowest-ranked findings, the diagram.
   if (!fits(shape)) shape.rows = Math.max(0, largest(total - shape.details, (k) => fits({ ...shape, rows: k })));
   if (!fits(shape)) shape.others = Math.max(0, largest(shape.others, (k) => fits({ ...shape, others: k })));
+  // Violations are listed mandatory first, so advisory ones are the first to go.
+  if (!fits(shape)) shape.violations = Math.max(0, largest(shape.violations, (k) => fits({ ...shape, violations: k })));
   if (!fits(shape)) shape.findings = Math.max(0, largest(shape.findings, (k) => fits({ ...shape, findings: k })));
   if (!fits(shape)) shape.diagram = false;
   if (!fits(shape)) shape.findings = Math.max(0, largest(shape.findings, (k) => fits({ ...shape, findings: k })));

@@ -9,25 +9,13 @@
 // correlation: the statuses of the stack's other profiles (and of the identity certificate profile) are
 // read too, and a profile reaching the same device that matches the platform's duplicate-account rule (or a
 // certificate profile that does not reach the device) is named.
-import * as path from "path";
-import { parseArgs } from "util";
+import { typeToken } from "../protocol";
 import { runPulumiProcess } from "./pulumiProcess";
 import { resolveSettings } from "../provider/config";
 import { type EmailPlatform, emailPlatforms } from "../provider/email/platforms";
 import { GraphApi } from "../provider/graph";
 
-export const STATUS_USAGE = `usage: pulumi-intune status --stack NAME [--cwd DIR] [--format markdown|json]
-    rollout status of the stack's e-mail profiles; exit 0 = healthy, 2 = errors or conflicts, 1 = broken`;
-
-const EMAIL_PROFILE_TYPE = "pulumi-nodejs:dynamic/intune:EmailProfile";
-
-/** Bad flags: exit 1 with the usage. */
-export class StatusUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StatusUsageError";
-  }
-}
+const EMAIL_PROFILE_TYPE = typeToken("EmailProfile");
 
 /** The stack or the tenant cannot be read: exit 1. */
 export class StatusRunError extends Error {
@@ -37,41 +25,12 @@ export class StatusRunError extends Error {
   }
 }
 
+/** What `pulumi-intune status` was asked (flags parsed by cli/args.ts, see cli/commands.ts). */
 export interface StatusOptions {
   stack: string;
+  /** The Pulumi project directory, absolute. */
   cwd: string;
   format: "markdown" | "json";
-  help: boolean;
-}
-
-/** Parses the flags of `status` (strict: unknown flags and positionals are errors). */
-export function parseStatusArgs(argv: readonly string[]): StatusOptions {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: { stack: { type: "string" }, cwd: { type: "string" }, format: { type: "string" }, help: { type: "boolean", short: "h" } },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    const flag = /'([^']+)'/.exec(err.message)?.[1];
-    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new StatusUsageError(`unknown flag ${flag ?? err.message}: status takes --stack, --cwd, --format`);
-    if (err.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new StatusUsageError(`unexpected argument ${flag ? `"${flag}"` : err.message}: status takes only flags`);
-    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new StatusUsageError(`${err.message.replace(/^Option /, "flag ")}`);
-    throw new StatusUsageError(err.message);
-  }
-  const v = parsed.values;
-  if (v.help) return { stack: "", cwd: ".", format: "markdown", help: true };
-  const format = v.format ?? "markdown";
-  if (format !== "markdown" && format !== "json") throw new StatusUsageError(`--format must be "markdown" or "json", got "${format}"`);
-  if (v.stack === undefined || v.stack.trim() === "") throw new StatusUsageError(`--stack is required (the stack whose e-mail profiles to report), got ${v.stack === undefined ? "nothing" : `"${v.stack}"`}`);
-  if (v.cwd !== undefined && v.cwd.trim() === "") throw new StatusUsageError(`--cwd must be a directory, got ""`);
-  return { stack: v.stack, cwd: path.resolve(v.cwd ?? "."), format, help: false };
 }
 
 // ---------------------------------------------------------------- reading the stack
@@ -406,20 +365,8 @@ export interface StatusIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Runs `pulumi-intune status <argv>`; returns the exit code. */
-export async function runStatusCommand(argv: readonly string[], io: StatusIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
-  let options: StatusOptions;
-  try {
-    options = parseStatusArgs(argv);
-  } catch (e) {
-    if (!(e instanceof StatusUsageError)) throw e;
-    io.stderr(`pulumi-intune status: ${e.message}\n${STATUS_USAGE}\n`);
-    return 1;
-  }
-  if (options.help) {
-    io.stdout(`${STATUS_USAGE}\n`);
-    return 0;
-  }
+/** Runs `pulumi-intune status`; returns the exit code. */
+export async function runStatusCommand(options: StatusOptions, io: StatusIo): Promise<number> {
   try {
     const bin = io.env.PULUMI_BIN ?? "pulumi";
     const stackArgs = ["--stack", options.stack];

@@ -23,9 +23,13 @@ export const CHAOS_MIX = [
   // Some Intune endpoints answer 429 without Retry-After.
   { kind: "throttle-no-retry-after", weight: 10, fault: { name: "throttle", omitRetryAfter: true } },
   { kind: "unavailable", weight: 20, fault: { name: "unavailable" } },
-  { kind: "error", weight: 10, fault: { name: "error" } },
-  { kind: "bad-gateway", weight: 10, fault: { name: "bad-gateway" } },
-  { kind: "gateway-timeout", weight: 10, fault: { name: "gateway-timeout" } },
+  // A 500, 502 or 504 comes before or after the commit; a gateway times out most often on slow back-end work.
+  { kind: "error", weight: 7, fault: { name: "error" } },
+  { kind: "error-after", weight: 3, fault: { name: "error-after" } },
+  { kind: "bad-gateway", weight: 7, fault: { name: "bad-gateway" } },
+  { kind: "bad-gateway-after", weight: 3, fault: { name: "bad-gateway-after" } },
+  { kind: "gateway-timeout", weight: 5, fault: { name: "gateway-timeout" } },
+  { kind: "gateway-timeout-after", weight: 5, fault: { name: "gateway-timeout-after" } },
   { kind: "reset-before", weight: 5, fault: { name: "reset-before" } },
   { kind: "reset-after", weight: 5, fault: { name: "reset-after" } },
 ] as const satisfies readonly { kind: string; weight: number; fault: FaultSpec }[];

@@ -205,8 +205,8 @@ export class GraphErrorFactory {
   static internalError(detail = "An internal server error occurred."): EmulatorHttpError {
     return graph(500, "InternalServerError", detail);
   }
-  static unknownFault(spec: string): EmulatorHttpError {
-    return graph(400, "BadRequest", `Unknown fault '${spec}'. Known: throttle, unavailable, error, bad-gateway, gateway-timeout, notfound, latency, reset-before, reset-after.`);
+  static unknownFault(spec: string, known: readonly string[]): EmulatorHttpError {
+    return graph(400, "BadRequest", `Unknown fault '${spec}'. Known: ${known.join(", ")}.`);
   }
   static controlBadRequest(detail: string): EmulatorHttpError {
     return graph(400, "BadRequest", detail);

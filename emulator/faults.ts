@@ -2,8 +2,25 @@
 // requests through the control API (the provider's Graph client cannot add headers per call).
 import { GraphErrorFactory } from "./errors";
 
-/** The fault names understood in the header and the control API. */
-export const FAULT_NAMES = ["throttle", "unavailable", "error", "bad-gateway", "gateway-timeout", "notfound", "latency", "reset-before", "reset-after"] as const;
+/**
+ * The fault names understood in the header and the control API. The `…-after` faults let the handler
+ * run and commit, then answer 500/502/504 (or drop the connection): a gateway that timed out after the
+ * back end did the work. The others are answered before the handler runs, so nothing is committed.
+ */
+export const FAULT_NAMES = [
+  "throttle",
+  "unavailable",
+  "error",
+  "bad-gateway",
+  "gateway-timeout",
+  "notfound",
+  "latency",
+  "reset-before",
+  "reset-after",
+  "error-after",
+  "bad-gateway-after",
+  "gateway-timeout-after",
+] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -42,6 +59,9 @@ const ALIASES: Record<string, FaultName> = {
   "internal-error": "error",
   "timeout": "gateway-timeout",
   "badgateway": "bad-gateway",
+  "internal-error-after": "error-after",
+  "timeout-after": "gateway-timeout-after",
+  "badgateway-after": "bad-gateway-after",
 };
 
 /**
@@ -56,7 +76,7 @@ export function parseFaults(text: string): FaultSpec[] {
     .map((item) => {
       const [rawName, ...params] = item.split(";").map((s) => s.trim());
       const name = (ALIASES[rawName.toLowerCase()] ?? rawName.toLowerCase()) as FaultName;
-      if (!FAULT_NAMES.includes(name)) throw GraphErrorFactory.unknownFault(item);
+      if (!FAULT_NAMES.includes(name)) throw GraphErrorFactory.unknownFault(item, FAULT_NAMES);
       const spec: { name: FaultName; retryAfterInSeconds?: number; omitRetryAfter?: boolean; latencyInMs?: number } = { name };
       for (const param of params) {
         const [key, value] = param.split("=").map((s) => s.trim());
@@ -67,10 +87,11 @@ export function parseFaults(text: string): FaultSpec[] {
           continue;
         }
         const n = Number(value);
-        if (!Number.isFinite(n) || n < 0) throw GraphErrorFactory.unknownFault(item);
-        if (isRetryAfter) spec.retryAfterInSeconds = n;
-        else if (k === "ms" || k === "latencyinms") spec.latencyInMs = n;
-        else throw GraphErrorFactory.unknownFault(item);
+        if (!Number.isFinite(n) || n < 0) throw GraphErrorFactory.unknownFault(item, FAULT_NAMES);
+        // A parameter the fault does not use is a typo too (`error-after;ms=3` would not wait).
+        if (isRetryAfter && (name === "throttle" || name === "unavailable")) spec.retryAfterInSeconds = n;
+        else if ((k === "ms" || k === "latencyinms") && name === "latency") spec.latencyInMs = n;
+        else throw GraphErrorFactory.unknownFault(item, FAULT_NAMES);
       }
       if (name === "throttle" && spec.retryAfterInSeconds === undefined && !spec.omitRetryAfter) spec.retryAfterInSeconds = 1;
       if (name === "latency" && spec.latencyInMs === undefined) spec.latencyInMs = 100;

@@ -1,10 +1,12 @@
 // The emulator server: TLS listener, status state machine, and the request pipeline. Every Graph and
 // Entra ID request, and every `$batch` sub-request, runs through the same ordered stages:
 //
-//   route → authenticate → validate → faults → throttle → handle → serialize
+//   route → authenticate → validate → faults → throttle → handle → faults-after-commit → serialize
 //
 // Errors thrown by any stage are rendered by the one error factory (GraphErrorFactory). Authentication
-// comes before validation because Graph answers 401 before 400. The `/_emulator/*` control API sits
+// comes before validation because Graph answers 401 before 400. Faults come twice: most are answered
+// before the handler runs (nothing committed); the `…-after` ones after it committed, as a gateway that
+// times out after the back end did the work. The `/_emulator/*` control API sits
 // beside the pipeline: no auth, not logged, not throttled, no faults.
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -396,6 +398,7 @@ export class EmulatorServer {
     ["faults", (x) => this.faultStage(x)],
     ["throttle", (x) => this.throttleStage(x)],
     ["handle", (x) => this.handleStage(x)],
+    ["faults-after-commit", (x) => this.faultsAfterCommitStage(x)],
     ["serialize", (x) => this.serializeStage(x)],
   ];
 
@@ -465,7 +468,10 @@ export class EmulatorServer {
     route.validate?.(ctx);
   }
 
-  /** faults: the `x-emulator-fault` header, queued faults and seeded chaos, in that order. */
+  /**
+   * faults: the `x-emulator-fault` header, queued faults and seeded chaos, in that order. Those that
+   * refuse the request are answered here; the `…-after` ones wait for {@link faultsAfterCommitStage}.
+   */
   private async faultStage(x: Exchange): Promise<void> {
     const { route } = routed(x);
     const header = x.req.headers["x-emulator-fault"];
@@ -506,7 +512,22 @@ export class EmulatorServer {
   private async handleStage(x: Exchange): Promise<void> {
     const { route, ctx } = routed(x);
     x.response = await route.handle(ctx);
-    if (x.faults.some((f) => f.name === "reset-after") || x.response.dropConnection === true) x.reset = "after";
+  }
+
+  /**
+   * faults-after-commit: the handler ran and committed; then the connection is lost (`reset-after`, or a
+   * `$batch` whose sub-request asked for it) or a gateway answers 500/502/504 with Graph's error body.
+   */
+  private faultsAfterCommitStage(x: Exchange): void {
+    if (x.faults.some((f) => f.name === "reset-after") || x.response?.dropConnection === true) {
+      x.reset = "after";
+      return;
+    }
+    for (const f of x.faults) {
+      if (f.name === "error-after") throw GraphErrorFactory.internalError();
+      if (f.name === "bad-gateway-after") throw GraphErrorFactory.badGateway();
+      if (f.name === "gateway-timeout-after") throw GraphErrorFactory.gatewayTimeout();
+    }
   }
 
   /** serialize: entities rendered in the tenant's dialect, with annotations and paging. */

@@ -24,7 +24,7 @@ export interface IntuneProviderSettings {
   readonly authorityHost: string;
 }
 
-/** One configuration key: where it is read from and whether it is secret (README table comes from this). */
+/** One configuration key: where it is read from and whether it is secret (docs/how-to/configure-credentials.md lists them; a test keeps it so). */
 export interface ConfigKeySpec {
   readonly key: string;
   readonly env?: string;

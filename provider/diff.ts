@@ -26,7 +26,7 @@ function containsUnknown(v: unknown): boolean {
 }
 
 /** The input keys (of `keys`) whose values differ between prior state and new inputs. */
-export function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>, keys: readonly string[]): string[] {
+export function changedKeys<K extends string>(olds: Partial<Record<K, unknown>>, news: Partial<Record<K, unknown>>, keys: readonly K[]): K[] {
   return keys.filter((k) => containsUnknown(news[k]) || !deepEqual(olds[k], news[k]));
 }
 
@@ -34,11 +34,11 @@ export function changedKeys(olds: Record<string, unknown>, news: Record<string, 
  * Diff result: `{changes:false}` when nothing changed; otherwise `changes` stays undefined (see above)
  * and the keys in `replaceKeys` that changed are returned as `replaces`.
  */
-export function diffInputs(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  keys: readonly string[],
-  replaceKeys: readonly string[] = [],
+export function diffInputs<K extends string>(
+  olds: Partial<Record<K, unknown>>,
+  news: Partial<Record<K, unknown>>,
+  keys: readonly K[],
+  replaceKeys: readonly K[] = [],
 ): pulumi.dynamic.DiffResult {
   const changed = changedKeys(olds, news, keys);
   if (changed.length === 0) return { changes: false };
@@ -47,8 +47,8 @@ export function diffInputs(
 }
 
 /** Only the given keys of an object, dropping undefined values. */
-export function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out;
 }

@@ -7,6 +7,7 @@ export const IntuneErrorNames = {
   validation: "IntuneValidationError",
   graphRequest: "GraphRequestError",
   resourceInit: "IntuneResourceInitError",
+  tenantState: "IntuneTenantStateError",
 } as const;
 
 /** Base of every error thrown by pulumi-intune. */
@@ -123,6 +124,16 @@ export class IntuneResourceInitError extends IntuneError {
   }
 }
 
+/**
+ * The tenant's object is not in the state an operation needs: it disappeared during the operation,
+ * cannot be read back after a write, or has something this resource does not own in its way.
+ */
+export class IntuneTenantStateError extends IntuneError {
+  constructor(message: string) {
+    super(IntuneErrorNames.tenantState, message);
+  }
+}
+
 function hasName(e: unknown, name: string): boolean {
   return typeof e === "object" && e !== null && (e as { name?: unknown }).name === name;
 }
@@ -132,6 +143,9 @@ export function isIntuneConfigurationError(e: unknown): e is IntuneConfiguration
 }
 export function isIntuneValidationError(e: unknown): e is IntuneValidationError {
   return hasName(e, IntuneErrorNames.validation);
+}
+export function isIntuneTenantStateError(e: unknown): e is IntuneTenantStateError {
+  return hasName(e, IntuneErrorNames.tenantState);
 }
 export function isGraphRequestError(e: unknown): e is GraphRequestError {
   return hasName(e, IntuneErrorNames.graphRequest);

@@ -17,7 +17,8 @@ import {
 } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { customGraphHosts, type IntuneProviderSettings } from "./config";
-import { GraphRequestError, isGraphRequestError } from "./errors";
+import { GraphRequestError, isGraphRequestError, isNotFound } from "./errors";
+import { processCache } from "./processCache";
 import { type Clock, type RequestLimits, RequestLimiter, batchCost, costOf, isWriteMethod, sharedLimiter, systemClock } from "./limiter";
 import { RetryPolicyHandler, type RetryPolicyOptions, batchSubRequests, contextMethod, failureOf, isConnectionError } from "./retry";
 
@@ -99,22 +100,19 @@ export class SharedTokenCredential implements TokenCredential {
   }
 }
 
-const credentialsBySettings = new Map<string, SharedTokenCredential>();
-const credentialsByObject = new WeakMap<TokenCredential, SharedTokenCredential>();
-
-/** The process's one shared credential for these settings (or for this credential object). */
+/** The process's one shared credential for these settings (or for this credential object), see processCache.ts. */
 export function sharedCredential(settings: IntuneProviderSettings, credential?: TokenCredential): SharedTokenCredential {
   if (credential) {
     if (credential instanceof SharedTokenCredential) return credential;
-    let shared = credentialsByObject.get(credential);
-    if (!shared) credentialsByObject.set(credential, (shared = new SharedTokenCredential(credential)));
+    let shared = processCache.credentialsByObject.get(credential);
+    if (!shared) processCache.credentialsByObject.set(credential, (shared = new SharedTokenCredential(credential)));
     return shared;
   }
   // The secret is part of the key (hashed), so a rotated secret gets a new credential.
   const secret = settings.clientSecret ? createHash("sha256").update(settings.clientSecret).digest("hex") : "";
   const key = [settings.tenantId, settings.clientId, settings.authorityHost, settings.graphEndpoint, secret].join("|");
-  let shared = credentialsBySettings.get(key);
-  if (!shared) credentialsBySettings.set(key, (shared = new SharedTokenCredential(onFirstToken(() => createCredential(settings)))));
+  let shared = processCache.credentialsBySettings.get(key);
+  if (!shared) processCache.credentialsBySettings.set(key, (shared = new SharedTokenCredential(onFirstToken(() => createCredential(settings)))));
   return shared;
 }
 
@@ -197,7 +195,7 @@ export class GraphApi {
     try {
       return await this.call("GET", path, () => this.client.api(path).headers(headers).get());
     } catch (e) {
-      if (isGraphRequestError(e) && e.statusCode === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -246,7 +244,7 @@ export class GraphApi {
       await this.call("DELETE", path, () => this.client.api(path).delete());
       return true;
     } catch (e) {
-      if (isGraphRequestError(e) && e.statusCode === 404) return false;
+      if (isNotFound(e)) return false;
       throw e;
     }
   }

@@ -7,9 +7,11 @@ export {
   IntuneError,
   IntuneErrorNames,
   IntuneResourceInitError,
+  IntuneTenantStateError,
   IntuneValidationError,
   isGraphRequestError,
   isIntuneConfigurationError,
+  isIntuneTenantStateError,
   isIntuneValidationError,
   isNotFound,
   type ValidationFailure,
@@ -18,6 +20,6 @@ export { createCredential, GraphApi, type GraphApiOptions, isConnectionError, is
 export { batchCost, type Clock, costOf, intuneRequestLimits, type LimiterPermit, type RequestCost, RequestLimiter, type RequestLimits } from "./limiter";
 export { defaultRetryPolicy, parseRetryAfterInMs, RetryPolicyHandler, type RetryPolicyHooks, type RetryPolicyOptions } from "./retry";
 export { configure, handler, type ResourceKind } from "./dispatch";
-export { configureProvider, currentSettings, graph, setProviderOverrides } from "./runtime";
-export { DEFAULT_SCOPE_TAG_ID, scopeTagHandler, scopeTagInputsSchema, type ScopeTagInputs } from "./resources/scopeTag";
-export type { Props, ResourceHandler } from "./resources/types";
+export { ProviderRun, type ProviderRunOptions } from "./run";
+export { DEFAULT_SCOPE_TAG_ID, scopeTagHandler, scopeTagInputsSchema, type ScopeTagInputs, type ScopeTagOutputs } from "./resources/scopeTag";
+export type { CheckResult, ReadResult, ResourceHandler } from "./resources/types";

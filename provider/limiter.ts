@@ -7,6 +7,7 @@
 // only that it happened between sending and the answer, so a request holds its slot from release until
 // its answer and is then stamped with the answer's time: our window always ends no earlier than the
 // service's, and a request we release is one the service admits.
+import { processCache } from "./processCache";
 
 /** Limits per sliding window; the defaults are Intune's published limits. */
 export interface RequestLimits {
@@ -175,14 +176,12 @@ export class RequestLimiter {
   }
 }
 
-const shared = new Map<string, RequestLimiter>();
-
-/** The limiter for one app in one tenant at one Graph endpoint, shared by the whole process. */
+/** The limiter for one app in one tenant at one Graph endpoint, shared by the whole process (see processCache.ts). */
 export function sharedLimiter(key: string, limits: RequestLimits = intuneRequestLimits): RequestLimiter {
-  let limiter = shared.get(key);
+  let limiter = processCache.limiters.get(key);
   if (!limiter) {
     limiter = new RequestLimiter(limits);
-    shared.set(key, limiter);
+    processCache.limiters.set(key, limiter);
   }
   return limiter;
 }

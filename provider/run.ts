@@ -1,24 +1,54 @@
-// One provider process serves one Pulumi operation (preview, up, refresh, destroy) against one tenant.
-// What must cross calls within it lives in this one explicit object, never in module-level registries:
-// the tenant objects that existed before this run wrote anything (to find what an interrupted or
-// unanswered create left behind) and the objects this run took over (so a delete later in the same run
-// never removes what another resource now owns), and the impact analysis (impact/state.ts).
-import type { GraphApi } from "./graph";
+// One provider run: what one engine configuration of the provider process (one Pulumi operation —
+// preview, up, refresh, destroy — against one tenant) needs across calls, in one explicit object that
+// dispatch.ts creates on `configure` and passes to every handler, which passes it on to the impact
+// analysis and the Graph access it uses. Nothing of a run lives at module level:
+//  - the settings and the Graph access built from them (lazily: a preview without Graph calls pays
+//    nothing, and a bad setting fails at the first call that needs it, as a configuration error);
+//  - the tenant objects that existed before this run wrote anything (to find what an interrupted or
+//    unanswered create left behind) and the objects this run took over (so a delete later in the same
+//    run never removes what another resource now owns);
+//  - the impact analysis (impact/state.ts).
+import type { IntuneProviderSettings } from "./config";
+import { GraphApi, type GraphApiOptions } from "./graph";
 import { ImpactState } from "./impact/state";
-import { profilesPath } from "./resources/paths";
+import { profilesPath } from "./paths";
 
 /** A device configuration as a collection GET returns it. */
 export type LiveObject = Record<string, unknown> & { id: string; "@odata.type"?: string; displayName?: string; createdDateTime?: string };
 
-/** Per-run state of the provider process. Built by {@link ../runtime}, reset by `configure`. */
+/** Options of {@link ProviderRun}. */
+export interface ProviderRunOptions {
+  /** Tuning of the Graph access (retries, budget, credential). @default - the provider's defaults */
+  readonly graphOptions?: GraphApiOptions;
+}
+
+/** The state of one run, passed by hand (see above). */
 export class ProviderRun {
   private readonly existing = new Map<string, Promise<LiveObject[]>>();
+  private resolved?: IntuneProviderSettings;
+  private api?: GraphApi;
   /** Graph ids this run adopted for a resource (lost create answers, interrupted runs). */
   readonly adopted = new Set<string>();
   /** What the impact analysis saw, looked up and said in this run. */
-  impact = new ImpactState();
+  readonly impact = new ImpactState();
 
-  constructor(readonly graph: GraphApi) {}
+  /**
+   * @param settings - the settings, or how to resolve them on first use (from `configure`'s stack config)
+   */
+  constructor(
+    private readonly settingsSource: IntuneProviderSettings | (() => IntuneProviderSettings),
+    private readonly options: ProviderRunOptions = {},
+  ) {}
+
+  /** The run's settings (resolved on first use). */
+  get settings(): IntuneProviderSettings {
+    return (this.resolved ??= typeof this.settingsSource === "function" ? this.settingsSource() : this.settingsSource);
+  }
+
+  /** The run's Graph access: one client; the credential and the limiter are the process's (processCache.ts). */
+  get graph(): GraphApi {
+    return (this.api ??= new GraphApi(this.settings, this.options.graphOptions));
+  }
 
   /**
    * The profiles of one Graph type as they were before this run's first create of that type (one

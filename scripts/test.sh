@@ -14,6 +14,10 @@ bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"
 export PULUMI_INTUNE_PULUMI_BIN="$bin"
 echo "pulumi $("$bin/pulumi" version) at $bin"
 
+echo "==> fleet test tools (Azurite as the shared state backend, actionlint), cached"
+bash scripts/azurite.sh >/dev/null
+bash scripts/actionlint.sh >/dev/null
+
 echo "==> npm pack"
 packdir="$(mktemp -d "${TMPDIR:-/tmp}/pulumi-intune-pack-XXXXXX")"
 trap 'rm -rf "$packdir"' EXIT

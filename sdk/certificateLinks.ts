@@ -1,7 +1,10 @@
 // Which platform a certificate object of this program has, known from the object that made the id:
 // `trustedRootId: root.id` and `identityCertificateId: scep.id` carry no platform, and at preview the ids
 // are not even known, so the platform rule (a root or certificate of the link's platform) is checked
-// with what the program itself declared. One named table per program, keyed by the id outputs.
+// with what the program itself declared. One named table per program, keyed by the id outputs: it is
+// filled by the constructors as the program declares its objects (program order, in the program's own
+// process, like sdk/declared.ts), never by engine calls, and only read by later constructors of the same
+// program; the provider gets its content as an explicit input (ProtocolKeys.linkedPlatforms).
 import * as pulumi from "@pulumi/pulumi";
 
 class CertificateLinkPlatforms {
@@ -28,6 +31,3 @@ class CertificateLinkPlatforms {
 
 /** The platforms of this program's trusted roots and certificate profiles. */
 export const certificateLinkPlatforms = new CertificateLinkPlatforms();
-
-/** The hidden input that carries them (provider/certificates/inputs.ts `LINKED_PLATFORM_KEY`). */
-export const LINKED_PLATFORMS_INPUT = "__linkedPlatforms";

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificateKind, CertificatePlatform, CertificateProfileSettings } from "./certificateSettings";
-import { certificateLinkPlatforms, LINKED_PLATFORMS_INPUT } from "./certificateLinks";
-import { dynamicType, IntuneDynamicResource } from "./provider";
+import { certificateLinkPlatforms } from "./certificateLinks";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
 interface CertificateProfileCommonArgs {
@@ -54,15 +55,14 @@ export class CertificateProfile extends IntuneDynamicResource {
     const outputsOnly = { trustedRootId: undefined, odataType: undefined, version: undefined };
     const linked = certificateLinkPlatforms.of({ trustedRootId: args.trustedRootId });
     super(
-      "intune",
       "CertificateProfile",
       name,
       {
         ...outputsOnly,
         ...args,
-        __urn: expectedUrn(dynamicType("intune", "CertificateProfile"), name, opts),
-        ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}),
-        ...(args.trustedRootId !== undefined ? { __trustedRootUrn: sourceUrn(args.trustedRootId, dynamicType("intune", "TrustedRootCertificate")) } : {}),
+        [ProtocolKeys.urn]: expectedUrn(typeToken("CertificateProfile"), name, opts),
+        ...(linked ? { [ProtocolKeys.linkedPlatforms]: linked } : {}),
+        ...(args.trustedRootId !== undefined ? { [ProtocolKeys.trustedRootUrn]: sourceUrn(args.trustedRootId, typeToken("TrustedRootCertificate")) } : {}),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["platform", "kind"] }, opts ?? {}),
     );

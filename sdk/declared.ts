@@ -2,6 +2,7 @@
 // program has declared everything. The engine never calls a dynamic provider for a delete, so without
 // it a preview could not say who loses an e-mail account when a profile or an assignment is removed:
 // the record's `check` sees the previous declarations (its old inputs) next to the current ones.
+import { DECLARED_RESOURCES_NAME } from "../protocol";
 import * as pulumi from "@pulumi/pulumi";
 import { IntuneDynamicResource } from "./provider";
 
@@ -24,7 +25,7 @@ interface DeclaredAssignment {
  */
 class DeclaredResourcesRecord extends IntuneDynamicResource {
   constructor(inputs: { profiles: DeclaredProfile[]; assignments: DeclaredAssignment[] }) {
-    super("pulumi-intune", "DeclaredResources", "pulumi-intune", inputs, {});
+    super("DeclaredResources", DECLARED_RESOURCES_NAME, inputs, {});
   }
 }
 
@@ -36,6 +37,16 @@ class DeclaredResources {
 
   addProfile(resource: pulumi.CustomResource & { id: pulumi.Output<string> }, args: { displayName: pulumi.Input<string>; platform: pulumi.Input<string> }): void {
     this.profiles.push({ urn: resource.urn, id: resource.id, displayName: args.displayName, platform: args.platform });
+  }
+
+  /**
+   * The URN of the EmailProfile of this program whose `id` output is `profileId` itself (the usual
+   * `profileId: profile.id`), so impact analysis at preview knows the profile before it has an id.
+   * Public API only: an output's source resources are internal to @pulumi/pulumi. Any other value
+   * (a plain id, a derived output) gives undefined, and the provider looks the profile up by id.
+   */
+  profileUrnOf(profileId: pulumi.Input<string>): pulumi.Output<string> | undefined {
+    return this.profiles.find((p) => p.id === profileId)?.urn as pulumi.Output<string> | undefined;
   }
 
   addAssignment(resource: pulumi.CustomResource, args: { profileId: pulumi.Input<string>; targets: pulumi.Input<unknown> }): void {

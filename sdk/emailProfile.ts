@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
-import { certificateLinkPlatforms, LINKED_PLATFORMS_INPUT } from "./certificateLinks";
+import { certificateLinkPlatforms } from "./certificateLinks";
 import { declaredResources } from "./declared";
-import { dynamicType, IntuneDynamicResource } from "./provider";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
@@ -117,6 +118,12 @@ export type EmailProfileArgs = {
  * a change of `platform` replaces the profile; every other change is an update in place.
  */
 export class EmailProfile extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(EmailProfile, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = typeToken("EmailProfile");
+
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly description: pulumi.Output<string | undefined>;
   declare public readonly platform: pulumi.Output<EmailPlatform>;
@@ -158,17 +165,16 @@ export class EmailProfile extends IntuneDynamicResource {
       smimeEncryptionCertificateId: links.smimeEncryptionCertificateId,
     });
     super(
-      "intune",
       "EmailProfile",
       name,
-      // __urn lets the provider attach impact warnings to this resource.
+      // The URN lets the provider attach impact warnings to this resource.
       {
         ...outputsOnly,
         ...args,
-        __urn: expectedUrn(dynamicType("intune", "EmailProfile"), name, opts),
-        ...(linked ? { [LINKED_PLATFORMS_INPUT]: linked } : {}),
+        [ProtocolKeys.urn]: expectedUrn(typeToken("EmailProfile"), name, opts),
+        ...(linked ? { [ProtocolKeys.linkedPlatforms]: linked } : {}),
         // The certificate profile's resource, for the chain rule of the impact analysis (ids are unknown at preview).
-        ...(links.identityCertificateId !== undefined ? { __identityCertificateUrn: sourceUrn(links.identityCertificateId, dynamicType("intune", "CertificateProfile")) } : {}),
+        ...(links.identityCertificateId !== undefined ? { [ProtocolKeys.identityCertificateUrn]: sourceUrn(links.identityCertificateId, typeToken("CertificateProfile")) } : {}),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );

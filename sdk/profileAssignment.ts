@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declaredResources } from "./declared";
-import { dynamicType, IntuneDynamicResource } from "./provider";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn, sourceUrn } from "./urn";
 
 /** One assignment target of a profile. */
@@ -51,6 +52,12 @@ export interface ProfileAssignmentArgs {
  * erased; a target that another owner already assigned is refused with a clear error.
  */
 export class ProfileAssignment extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(ProfileAssignment, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = typeToken("ProfileAssignment");
+
   /** Id of the assigned device configuration. */
   declare public readonly profileId: pulumi.Output<string>;
   /** The normalised targets, sorted by kind and group id. */
@@ -60,7 +67,6 @@ export class ProfileAssignment extends IntuneDynamicResource {
 
   constructor(name: string, args: ProfileAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      "intune",
       "ProfileAssignment",
       name,
       {
@@ -68,8 +74,9 @@ export class ProfileAssignment extends IntuneDynamicResource {
         assignmentIds: undefined,
         // Links to the profile's resource in this program (its id may be unknown during preview) and to
         // this resource, so impact warnings can be computed and attached.
-        __urn: expectedUrn(dynamicType("intune", "ProfileAssignment"), name, opts),
-        __profileUrn: sourceUrn(args.profileId, [dynamicType("intune", "EmailProfile"), dynamicType("intune", "CertificateProfile"), dynamicType("intune", "TrustedRootCertificate")]),
+        [ProtocolKeys.urn]: expectedUrn(typeToken("ProfileAssignment"), name, opts),
+        // An e-mail profile of this program by identity; a certificate or trusted-root profile by its output's resource.
+        [ProtocolKeys.profileUrn]: declaredResources.profileUrnOf(args.profileId) ?? sourceUrn(args.profileId, [typeToken("CertificateProfile"), typeToken("TrustedRootCertificate")]),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
     );

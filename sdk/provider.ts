@@ -1,11 +1,11 @@
 // How our resources reach their provider. Pulumi's Node dynamic-provider host evaluates each resource's
-// `__provider` input as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
+// provider-module input (`ProtocolKeys.providerModule`) as a module and calls its `handler()`. pulumi.dynamic.Resource generates that text
 // by serializing closures: 3.9 KB here, stored in inputs and outputs of every resource. The file backend
 // rewrites the whole snapshot after every step, so at a thousand profiles that text made `up` and
 // `destroy` engine-bound. We write the module ourselves instead: 300 bytes that load the installed
 // package by name, identical across versions, so old state runs today's code.
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceKind } from "../provider/dispatch";
+import { ProtocolKeys, type ResourceKind, typeToken } from "../protocol";
 import { pausePromiseStacks } from "./promiseStacks";
 
 /**
@@ -21,20 +21,15 @@ export function providerModuleText(kind: ResourceKind): string {
   ].join("\n");
 }
 
-/** The type token of one of our resources, e.g. `pulumi-nodejs:dynamic/intune:EmailProfile`. */
-export function dynamicType(module: "intune" | "pulumi-intune", kind: ResourceKind): string {
-  return `pulumi-nodejs:dynamic/${module}:${kind}`;
-}
-
 /**
- * Base of our resources: a dynamic resource (see {@link dynamicType}, served by
+ * Base of our resources: a dynamic resource (see `typeToken` in protocol/, served by
  * Pulumi's Node dynamic-provider host) with a hand-written provider module, see above.
  */
 export abstract class IntuneDynamicResource extends pulumi.CustomResource {
-  protected constructor(module: "intune" | "pulumi-intune", kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+  protected constructor(kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     const resume = pausePromiseStacks();
     try {
-      super(dynamicType(module, kind), name, { ...props, __provider: providerModuleText(kind) }, opts);
+      super(typeToken(kind), name, { ...props, [ProtocolKeys.providerModule]: providerModuleText(kind) }, opts);
     } finally {
       resume();
     }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { typeToken } from "../protocol";
 import { IntuneDynamicResource } from "./provider";
 
 /** Arguments of {@link ScopeTag}. */
@@ -27,6 +28,12 @@ export interface ScopeTagArgs {
  * profile; put the tag's `id` in an e-mail profile's `scopeTagIds`.
  */
 export class ScopeTag extends IntuneDynamicResource {
+  /**
+   * The type token, read by typed policies (`validateResourceOfType(ScopeTag, …)` of @pulumi/policy 1.18+)
+   * to match this class without an instance check.
+   */
+  public static readonly __pulumiType: string = typeToken("ScopeTag");
+
   /** Name shown in the Intune admin center. */
   declare public readonly displayName: pulumi.Output<string>;
   /** Free text for admins. */
@@ -35,6 +42,6 @@ export class ScopeTag extends IntuneDynamicResource {
   declare public readonly isBuiltIn: pulumi.Output<boolean>;
 
   constructor(name: string, args: ScopeTagArgs, opts?: pulumi.CustomResourceOptions) {
-    super("intune", "ScopeTag", name, { ...args, isBuiltIn: undefined }, opts);
+    super("ScopeTag", name, { ...args, isBuiltIn: undefined }, opts);
   }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificatePlatform } from "./certificateSettings";
 import { certificateLinkPlatforms } from "./certificateLinks";
-import { dynamicType, IntuneDynamicResource } from "./provider";
+import { ProtocolKeys, typeToken } from "../protocol";
+import { IntuneDynamicResource } from "./provider";
 import { expectedUrn } from "./urn";
 
 /** Arguments of {@link TrustedRootCertificate}. */
@@ -49,10 +50,9 @@ export class TrustedRootCertificate extends IntuneDynamicResource {
   constructor(name: string, args: TrustedRootCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const outputsOnly = { subject: undefined, thumbprint: undefined, expiresAt: undefined, settings: undefined, odataType: undefined, version: undefined };
     super(
-      "intune",
       "TrustedRootCertificate",
       name,
-      { ...outputsOnly, ...args, __urn: expectedUrn(dynamicType("intune", "TrustedRootCertificate"), name, opts) },
+      { ...outputsOnly, ...args, [ProtocolKeys.urn]: expectedUrn(typeToken("TrustedRootCertificate"), name, opts) },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     certificateLinkPlatforms.remember(this.id, args.platform);

@@ -17,13 +17,14 @@ import {
   type CertificateTypeInfo,
   normaliseCertificateSettings,
 } from "./platforms";
+import { ProtocolKeys } from "../../protocol";
 import { type CertificateSubjectKind, subjectFormatFailures } from "./subjectName";
 import { inspectRootCertificate, type RootCertificateFacts } from "./x509";
 
 type Props = Record<string, unknown>;
 
 /** Hidden inputs the SDK computes from the program's objects (never from the tenant). */
-export const LINKED_PLATFORM_KEY = "__linkedPlatforms";
+export const LINKED_PLATFORM_KEY = ProtocolKeys.linkedPlatforms;
 
 const idString = z.string().min(1).refine((v) => !/\s/.test(v), { message: "must be an id without spaces" });
 const common = {

@@ -1,5 +1,6 @@
 // `check` for EmailProfile: exactly the settings the platform's type allows, enum and flags values, host
 // names, required values and the certificate rules, all offline; the result is normalised and dense.
+import { isProtocolKey, type LinkKeys } from "../../protocol";
 import { z } from "zod";
 import type { ValidationFailure } from "../errors";
 import { failuresFromZod, isUnknown, show } from "../validation";
@@ -33,7 +34,8 @@ export function normaliseScopeTagIds(ids: readonly string[] | undefined): string
   return set.length > 0 ? set : ["0"];
 }
 
-const topLevel = z
+/** The top level of EmailProfile inputs; `settings` is checked per platform (settings.ts). */
+export const emailProfileInputsSchema = z
   .object({
     displayName: z.string().min(1).max(1000),
     description: z.string().max(10000).optional(),
@@ -98,14 +100,20 @@ function crossFieldFailures(platform: EmailPlatform, inputs: Props, settings: Pr
   return out;
 }
 
+/**
+ * EmailProfile inputs after `check`: the schema's, with `settings` normalised for the platform (only
+ * what the program declared), plus the links the SDK adds.
+ */
+export type EmailProfileInputs = Omit<z.infer<typeof emailProfileInputsSchema>, "settings"> & { settings: Props } & LinkKeys;
+
 /** Validates and normalises EmailProfile inputs (no network). */
-export function checkEmailProfileInputs(news: Props): { inputs: Props; failures: ValidationFailure[] } {
+export function checkEmailProfileInputs(news: Props): { valid: true; inputs: EmailProfileInputs; failures: [] } | { valid: false; inputs: Props; failures: ValidationFailure[] } {
   const raw: Props = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__") && v !== undefined) raw[k] = v;
-  const top = topLevel.safeParse(raw);
-  if (!top.success) return { inputs: raw, failures: failuresFromZod(top.error, raw) };
+  for (const [k, v] of Object.entries(news)) if (!isProtocolKey(k) && v !== undefined) raw[k] = v;
+  const top = emailProfileInputsSchema.safeParse(raw);
+  if (!top.success) return { valid: false, inputs: raw, failures: failuresFromZod(top.error, raw) };
   const platform = top.data.platform;
-  const settingsIn = top.data.settings as Props;
+  const settingsIn: Props = top.data.settings;
 
   const failures: ValidationFailure[] = [];
   const allowed = settingKeys(platform);
@@ -115,9 +123,9 @@ export function checkEmailProfileInputs(news: Props): { inputs: Props; failures:
   const parsed = settingsSchema(platform).safeParse(known);
   if (!parsed.success) failures.push(...failuresFromZod(parsed.error, known, ["settings"]));
   failures.push(...crossFieldFailures(platform, raw, settingsIn));
-  if (failures.length > 0) return { inputs: raw, failures };
+  if (failures.length > 0) return { valid: false, inputs: raw, failures };
 
-  const inputs: Props = {
+  const inputs: EmailProfileInputs = {
     displayName: top.data.displayName,
     platform,
     // Only what the program declared: a property left out is not managed (see managed.ts).
@@ -127,5 +135,5 @@ export function checkEmailProfileInputs(news: Props): { inputs: Props; failures:
   if (top.data.description !== undefined) inputs.description = top.data.description;
   for (const k of certificateInputs) if (top.data[k] !== undefined) inputs[k] = top.data[k];
   if (top.data.adoptExistingId !== undefined) inputs.adoptExistingId = top.data.adoptExistingId;
-  return { inputs, failures: [] };
+  return { valid: true, inputs, failures: [] };
 }

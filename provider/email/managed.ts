@@ -8,9 +8,10 @@
 // the portal). The next write restores the declared value or the baseline. All pure functions.
 // The same model serves every device configuration type whose settings are plain Graph properties
 // (e-mail profiles by platform; certificate and trusted-root profiles through a {@link ManagedModel}).
+import { type EmailProfileStateKeys, ProtocolKeys } from "../../protocol";
 import { deepEqual } from "../diff";
 import { isUnknown } from "../validation";
-import { certificateInputs, normaliseScopeTagIds } from "./inputs";
+import { certificateInputs, type EmailProfileInputs, normaliseScopeTagIds } from "./inputs";
 import { type EmailPlatform, emailPlatforms } from "./platforms";
 import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
@@ -110,15 +111,36 @@ export function baselineOf(o: ObservedProfile): ProfileBaseline {
   return { description: o.description, scopeTagIds: o.scopeTagIds, settings: o.settings };
 }
 
-/** The declared view of checked inputs. */
-export function declaredOf(inputs: Props, linkInputs: readonly string[] = certificateInputs): DeclaredProfile {
+/**
+ * The fields of checked inputs (or of outputs, which repeat them) that the program declares; links
+ * (certificate inputs, `trustedRootId`, …) are read by name, see {@link linksOf}.
+ */
+export interface DeclaredFields {
+  displayName?: unknown;
+  description?: string;
+  scopeTagIds?: string[];
+  settings?: Settings;
+}
+
+/** The link inputs of checked inputs or stored outputs that hold an id. */
+function linksOf(source: object, linkInputs: readonly string[]): Links {
+  const values = new Map<string, unknown>(Object.entries(source));
   const links: Links = {};
-  for (const k of linkInputs) if (typeof inputs[k] === "string") links[k] = inputs[k] as string;
+  for (const k of linkInputs) {
+    const target = values.get(k);
+    if (typeof target === "string") links[k] = target;
+  }
+  return links;
+}
+
+/** The declared view of checked inputs. */
+export function declaredOf(inputs: DeclaredFields, linkInputs: readonly string[] = certificateInputs): DeclaredProfile {
+  const links = linksOf(inputs, linkInputs);
   return {
     displayName: String(inputs.displayName),
-    ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
-    ...(inputs.scopeTagIds !== undefined ? { scopeTagIds: inputs.scopeTagIds as string[] } : {}),
-    settings: (inputs.settings ?? {}) as Settings,
+    ...(inputs.description !== undefined ? { description: inputs.description } : {}),
+    ...(inputs.scopeTagIds !== undefined ? { scopeTagIds: inputs.scopeTagIds } : {}),
+    settings: inputs.settings ?? {},
     links,
   };
 }
@@ -193,9 +215,21 @@ function containsUnknown(v: unknown): boolean {
  * shows no change), the tenant's value where it does not, and undeclared properties the tenant moved
  * away from the baseline (so drift names them).
  */
-export function inputsAsObserved(platform: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
-  const inputs: Props = { displayName: observed.displayName };
-  if (typeof platform === "string") inputs.platform = platform;
+export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): EmailProfileInputs {
+  const inputs: EmailProfileInputs = { displayName: observed.displayName, platform, ...observedFields(platform, declared, observed, baseline) };
+  for (const k of certificateInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
+  return inputs;
+}
+
+/** {@link inputsAsObserved} for a type that is not an e-mail platform (certificate and trusted-root profiles). */
+export function managedInputsAsObserved(model: ManagedModel, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
+  const inputs: Props = { displayName: observed.displayName, ...observedFields(model, declared, observed, baseline) };
+  for (const k of model.linkInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
+  return inputs;
+}
+
+function observedFields(kind: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): { description?: string; scopeTagIds?: string[]; settings: Settings } {
+  const inputs: { description?: string; scopeTagIds?: string[]; settings: Settings } = { settings: {} };
   if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
   else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
 
@@ -203,28 +237,29 @@ export function inputsAsObserved(platform: ManagedKind, declared: DeclaredProfil
   else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) inputs.scopeTagIds = normaliseScopeTagIds(observed.scopeTagIds);
 
   const settings: Settings = {};
-  for (const k of modelOf(platform).settingKeys) {
+  for (const k of modelOf(kind).settingKeys) {
     if (k in declared.settings) settings[k] = sameSetting(declared.settings[k], observed.settings[k]) ? declared.settings[k] : (observed.settings[k] ?? null);
     else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) settings[k] = observed.settings[k] ?? null;
   }
   inputs.settings = settings;
-  for (const [k, v] of Object.entries(observed.links)) if (v !== undefined) inputs[k] = v;
   return inputs;
 }
 
-/** Internal outputs that carry the model between calls (hidden from displays by their `__` prefix). */
-export const DECLARED_KEY = "__declared";
-export const BASELINE_KEY = "__baseline";
+/** Internal outputs that carry the model between calls (protocol keys: hidden from displays). */
+const DECLARED_KEY = ProtocolKeys.declared;
+const BASELINE_KEY = ProtocolKeys.baseline;
+
+/** What stored outputs hold for the drift model (older state may lack any of it). */
+export type StoredProfile = Partial<DeclaredFields> & EmailProfileStateKeys;
 
 /** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
-export function storedViews(outputs: Props, linkInputs: readonly string[] = certificateInputs): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
-  const links: Links = {};
-  for (const k of linkInputs) if (typeof outputs[k] === "string") links[k] = outputs[k] as string;
+export function storedViews(outputs: StoredProfile, linkInputs: readonly string[] = certificateInputs): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
+  const links = linksOf(outputs, linkInputs);
   const observed: ObservedProfile = {
     displayName: String(outputs.displayName ?? ""),
     description: typeof outputs.description === "string" ? outputs.description : null,
-    scopeTagIds: Array.isArray(outputs.scopeTagIds) ? (outputs.scopeTagIds as string[]) : undefined,
-    settings: (outputs.settings ?? {}) as Settings,
+    scopeTagIds: Array.isArray(outputs.scopeTagIds) ? outputs.scopeTagIds : undefined,
+    settings: outputs.settings ?? {},
     links,
   };
   const parse = <T>(v: unknown): T | undefined => (typeof v === "string" ? (JSON.parse(v) as T) : undefined);
@@ -232,7 +267,7 @@ export function storedViews(outputs: Props, linkInputs: readonly string[] = cert
 }
 
 /** The internal outputs for a write whose result the tenant reported as `observed`. */
-export function storedAfterWrite(declared: DeclaredProfile, observed: ObservedProfile): Props {
+export function storedAfterWrite(declared: DeclaredProfile, observed: ObservedProfile): Required<EmailProfileStateKeys> {
   // JSON text: state keeps it byte for byte (nulls included), and it never shows as a property diff.
   return { [DECLARED_KEY]: JSON.stringify(declared), [BASELINE_KEY]: JSON.stringify(baselineOf(observed)) };
 }

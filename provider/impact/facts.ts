@@ -1,31 +1,9 @@
 // What a change will do to people, as facts. Each fact becomes one Pulumi warning (human sentence plus
 // a machine-readable line that the review report parses).
 
-/** A group as the impact messages name it. */
-export interface GroupInfo {
-  id: string;
-  displayName: string;
-  /** Transitive members (users and devices). */
-  memberCount: number;
-  userCount: number;
-  deviceCount: number;
-  /** A group whose members are devices only. */
-  isDeviceGroup: boolean;
-}
+import { type GroupInfo, IMPACT_MARKER, type ImpactFact } from "../../protocol";
 
-export type ImpactFact =
-  | { kind: "reconfigurationPrompt"; profile: string; changedSettings: string[]; groups: GroupInfo[] }
-  | { kind: "newRecipients"; profile: string; platform: string; groups: GroupInfo[]; allUsers?: boolean; allDevices?: boolean }
-  | { kind: "duplicateAccountBlocked"; profile: string; hostName: string; addressSource: string; groups: GroupInfo[] }
-  | { kind: "duplicateAccountOverwritten"; profile: string; platform: string; matchedOn: "hostAndAddress" | "address"; hostName: string; addressSource: string; groups: GroupInfo[] }
-  | { kind: "duplicateConflict"; profile: string; otherProfile: string; platform: string; key: string; groups: GroupInfo[] }
-  | { kind: "accountRemoval"; profile: string; groups: GroupInfo[]; allUsers?: boolean; allDevices?: boolean }
-  | { kind: "certificateChainGap"; profile: string; certificateProfile: string; role: "identityCertificate" | "trustedRoot"; missingGroups: GroupInfo[] }
-  | { kind: "deviceGroupTarget"; profile: string; groups: GroupInfo[] }
-  | { kind: "excludedWhileIncluded"; profile: string; groups: GroupInfo[] };
-
-/** Marker before the JSON copy of a fact in a warning message. */
-export const IMPACT_MARKER = "[pulumi-intune impact]";
+export { type GroupInfo, IMPACT_MARKER, type ImpactFact };
 
 /** Groups as a reader names them: `"Sales Users" (42 members), "Kiosk Devices" (8 devices) and all devices`. */
 export function who(groups: GroupInfo[], extra: { allUsers?: boolean; allDevices?: boolean } = {}): string {

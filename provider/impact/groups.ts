@@ -1,10 +1,10 @@
 // Group names and member counts for impact messages: fetched through $batch, cached for the run.
-import { currentRun, graph } from "../runtime";
+import type { ImpactRun } from "./state";
 import type { GroupInfo } from "./facts";
 
 /** Forgets what this run fetched (tests, benchmarks). */
-export function clearGroupCache(): void {
-  currentRun().impact.groups.clear();
+export function clearGroupCache(run: ImpactRun): void {
+  run.impact.groups.clear();
 }
 
 function count(body: unknown): number {
@@ -16,8 +16,8 @@ function count(body: unknown): number {
  * Looks up groups by id; unknown ids come back with their id as name and zero members. Impact work
  * runs side by side (a hundred assignments to one group, say), so lookups in flight are shared too.
  */
-export async function lookupGroups(ids: readonly string[]): Promise<Map<string, GroupInfo>> {
-  const cache = currentRun().impact.groups;
+export async function lookupGroups(run: ImpactRun, ids: readonly string[]): Promise<Map<string, GroupInfo>> {
+  const cache = run.impact.groups;
   const wanted = [...new Set(ids.map((i) => i.toLowerCase()))].filter((id) => !cache.has(id));
   if (wanted.length > 0) {
     const eventual = { ConsistencyLevel: "eventual" };
@@ -26,7 +26,7 @@ export async function lookupGroups(ids: readonly string[]): Promise<Map<string, 
       { id: `u${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.user/$count`, headers: eventual },
       { id: `d${i}`, path: `/groups/${id}/transitiveMembers/microsoft.graph.device/$count`, headers: eventual },
     ]);
-    const fetched = graph().readCoalesced(requests);
+    const fetched = run.graph.readCoalesced(requests);
     wanted.forEach((id, i) => {
       const info = fetched.then((results): GroupInfo => {
         const g = results.get(`g${i}`);

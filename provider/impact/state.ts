@@ -1,5 +1,6 @@
 // What the impact analysis of one run has seen, looked up and said. One instance per provider run
 // (ProviderRun.impact), so nothing leaks between runs or depends on module load order.
+import type { GraphApi } from "../graph";
 import type { GroupInfo, ImpactFact } from "./facts";
 
 /** What the impact rules need to know about an e-mail profile. */
@@ -51,4 +52,10 @@ export class ImpactState {
   readonly said = new Set<string>();
   /** Computations queued by `safely`, run by the stack record once the whole program is known. */
   readonly pending: (() => Promise<void>)[] = [];
+}
+
+/** What impact analysis needs of a run (ProviderRun is one): its state and its Graph access. */
+export interface ImpactRun {
+  readonly impact: ImpactState;
+  readonly graph: GraphApi;
 }

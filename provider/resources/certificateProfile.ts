@@ -3,7 +3,7 @@
 // answer after each write is the baseline (email/managed.ts), the root link is a navigation property
 // (`rootCertificate@odata.bind` on create, `…/rootCertificate/$ref` afterwards, read from the typed
 // route), and creates happen exactly once (createOnce.ts). The Graph work is written as functions of
-// a {@link GraphContext}; only the handlers' entry points take it from the process (runtime.ts).
+// a {@link GraphContext}; the handlers' entry points make it from the ProviderRun dispatch.ts passes in.
 import {
   certificatePlatforms,
   type CertificateKind,
@@ -18,7 +18,7 @@ import {
 import {
   type DeclaredProfile,
   declaredOf,
-  inputsAsObserved,
+  managedInputsAsObserved,
   type ObservedProfile,
   observeProfile,
   type ProfilePlan,
@@ -33,11 +33,13 @@ import { registerCertificate } from "../impact/analyze";
 import { IntuneResourceInitError } from "../errors";
 import type { GraphApi } from "../graph";
 import type { LiveObject, ProviderRun } from "../run";
-import { currentRun, currentSettings, graph } from "../runtime";
 import { createExactlyOnce } from "./createOnce";
 import { failUnlessOk } from "./emailProfile";
-import { profilesPath } from "./paths";
-import type { Props, ResourceHandler } from "./types";
+import { ProtocolKeys } from "../../protocol";
+import { profilesPath } from "../paths";
+import type { ResourceHandler } from "./types";
+
+type Props = Record<string, unknown>;
 
 /** What the Graph work of these resources needs: Graph access, the run's state, the Graph root URL. */
 export interface GraphContext {
@@ -46,9 +48,11 @@ export interface GraphContext {
   readonly graphEndpoint: string;
 }
 
-function processContext(): GraphContext {
-  return { graph: graph(), run: currentRun(), graphEndpoint: currentSettings().graphEndpoint };
+function contextOf(run: ProviderRun): GraphContext {
+  return { graph: run.graph, run, graphEndpoint: run.settings.graphEndpoint };
 }
+
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 type LiveConfig = LiveObject & { "@odata.type": string; version?: number; lastModifiedDateTime?: string; supportsScopeTags?: boolean; roleScopeTagIds?: string[] };
 type Links = Partial<Record<string, string>>;
@@ -241,8 +245,8 @@ export async function readCertificateResource(ctx: GraphContext, r: CertificateR
   const declared = views.declared ?? declaredOfInputs(info, props);
   const observed = observeProfile(info.model, read.live, read.links);
   const stored: Props = {};
-  for (const k of ["__declared", "__baseline"]) if (props[k] !== undefined) stored[k] = props[k];
-  const inputs: Props = { ...inputsAsObserved(info.model, declared, observed, views.baseline), platform: props.platform, ...r.extraInputs(props, observed) };
+  for (const k of [ProtocolKeys.declared, ProtocolKeys.baseline]) if (props[k] !== undefined) stored[k] = props[k];
+  const inputs: Props = { ...managedInputsAsObserved(info.model, declared, observed, views.baseline), platform: props.platform, ...r.extraInputs(props, observed) };
   if (props.kind !== undefined) inputs.kind = props.kind;
   for (const k of r.carriedKeys) if (props[k] !== undefined && !(k in inputs)) inputs[k] = props[k];
   return { id, props: outputsOf(r, props, observed, read.live, stored), inputs };
@@ -279,7 +283,7 @@ export async function deleteCertificateObject(ctx: GraphContext, r: CertificateR
 }
 
 function diffFor(r: CertificateResource, replaceKeys: readonly string[]) {
-  return async (_id: string, olds: Props, news: Props) => {
+  return async (_run: ProviderRun, _id: string, olds: Props, news: Props) => {
     const replaces = replaceKeys.filter((k) => olds[k] !== news[k]);
     if (replaces.length > 0) return { replaces: [...replaces] };
     const info = r.info(news);
@@ -321,37 +325,37 @@ const certificateProfile: CertificateResource = {
   carriedKeys: ["adoptExistingId"],
 };
 
-export const trustedRootCertificateHandler: ResourceHandler = {
-  async check(_olds, news) {
+export const trustedRootCertificateHandler: ResourceHandler<Props, Props> = {
+  async check(run, _olds, news) {
     const r = checkTrustedRootInputs(news);
     if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
-    for (const w of r.warnings) await engineLog("warning", w, news.__urn as string | undefined);
-    if (typeof news.__urn === "string") registerCertificate({ urn: news.__urn, displayName: String(r.inputs.displayName) });
+    const urn = text(news[ProtocolKeys.urn]);
+    for (const w of r.warnings) await engineLog("warning", w, urn);
+    if (urn !== undefined) registerCertificate(run, { urn, displayName: String(r.inputs.displayName) });
     return { inputs: r.inputs };
   },
   diff: diffFor(trustedRoot, ["platform"]),
-  create: (inputs) => createCertificateObject(processContext(), trustedRoot, inputs),
-  read: (id, props) => readCertificateResource(processContext(), trustedRoot, id, props),
-  async update(id, olds, news) {
-    return { outs: await updateCertificateObject(processContext(), trustedRoot, id, olds, news) };
+  create: (run, inputs) => createCertificateObject(contextOf(run), trustedRoot, inputs),
+  read: (run, id, props) => readCertificateResource(contextOf(run), trustedRoot, id, props),
+  async update(run, id, olds, news) {
+    return { outs: await updateCertificateObject(contextOf(run), trustedRoot, id, olds, news) };
   },
-  delete: (id) => deleteCertificateObject(processContext(), trustedRoot, id),
+  delete: (run, id) => deleteCertificateObject(contextOf(run), trustedRoot, id),
 };
 
-export const certificateProfileHandler: ResourceHandler = {
-  async check(_olds, news) {
+export const certificateProfileHandler: ResourceHandler<Props, Props> = {
+  async check(run, _olds, news) {
     const r = checkCertificateProfileInputs(news);
     if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
-    if (typeof news.__urn === "string") {
-      registerCertificate({ urn: news.__urn, displayName: String(r.inputs.displayName), trustedRootUrn: typeof news.__trustedRootUrn === "string" ? news.__trustedRootUrn : undefined });
-    }
+    const urn = text(news[ProtocolKeys.urn]);
+    if (urn !== undefined) registerCertificate(run, { urn, displayName: String(r.inputs.displayName), trustedRootUrn: text(news[ProtocolKeys.trustedRootUrn]) });
     return { inputs: r.inputs };
   },
   diff: diffFor(certificateProfile, ["platform", "kind"]),
-  create: (inputs) => createCertificateObject(processContext(), certificateProfile, inputs),
-  read: (id, props) => readCertificateResource(processContext(), certificateProfile, id, props),
-  async update(id, olds, news) {
-    return { outs: await updateCertificateObject(processContext(), certificateProfile, id, olds, news) };
+  create: (run, inputs) => createCertificateObject(contextOf(run), certificateProfile, inputs),
+  read: (run, id, props) => readCertificateResource(contextOf(run), certificateProfile, id, props),
+  async update(run, id, olds, news) {
+    return { outs: await updateCertificateObject(contextOf(run), certificateProfile, id, olds, news) };
   },
-  delete: (id) => deleteCertificateObject(processContext(), certificateProfile, id),
+  delete: (run, id) => deleteCertificateObject(contextOf(run), certificateProfile, id),
 };

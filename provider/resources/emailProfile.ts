@@ -1,8 +1,9 @@
 // EmailProfile: the e-mail profile types under /deviceManagement/deviceConfigurations (Graph beta).
 // Inputs hold only what the program declares; outputs hold what the tenant reports, plus the baseline
 // of our last write (see email/managed.ts). Certificates are navigation links: @odata.bind on create,
-// $ref afterwards, read back from the typed route. Creates happen exactly once (see README, "Exactly
-// once"): an unanswered create is looked up, and a create first looks for what an interrupted run left.
+// $ref afterwards, read back from the typed route. Creates happen exactly once (see docs/design/exactly-once.md):
+// an unanswered create is looked up, and a create first looks for what an interrupted run left.
+import { type EmailProfileStateKeys, type LinkKeys, ProtocolKeys } from "../../protocol";
 import {
   checkEmailProfileInputs,
   type DeclaredProfile,
@@ -21,17 +22,36 @@ import {
   storedAfterWrite,
   storedViews,
 } from "../email";
+import type { EmailProfileInputs } from "../email/inputs";
+import type { DeclaredFields } from "../email/managed";
 import type { CertificateInput } from "../email/platforms";
 import { certificatePlatformOfEmail, emailCertificateLinkFailures, linkedPlatformsOf } from "../certificates";
-import { GraphRequestError, IntuneResourceInitError } from "../errors";
+import { GraphRequestError, IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError } from "../errors";
+import type { GraphApi } from "../graph";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
-import type { LiveObject } from "../run";
-import { currentRun, currentSettings, graph } from "../runtime";
+import { profilesPath } from "../paths";
+import type { LiveObject, ProviderRun } from "../run";
 import { createExactlyOnce } from "./createOnce";
-import { profilesPath } from "./paths";
-import type { Props, ResourceHandler } from "./types";
+import type { ResourceHandler } from "./types";
 
 export { profilesPath };
+export type { EmailProfileInputs };
+
+/**
+ * EmailProfile outputs: the declared fields as the tenant reports them, what Intune adds, the drift
+ * model's state (email/managed.ts) and the create-time instruction `adoptExistingId`.
+ */
+export type EmailProfileOutputs = DeclaredFields &
+  Pick<EmailProfileInputs, "platform" | "adoptExistingId"> &
+  EmailProfileStateKeys &
+  LinkKeys & {
+    /** Graph type, e.g. `#microsoft.graph.iosEasEmailProfileConfiguration`. */
+    odataType: string;
+    version?: number;
+    createdDateTime?: string;
+    lastModifiedDateTime?: string;
+    supportsScopeTags?: boolean;
+  };
 
 /** Live profile body as Graph returns it. */
 type LiveProfile = Record<string, unknown> & {
@@ -46,8 +66,8 @@ type LiveProfile = Record<string, unknown> & {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function bindUrl(collection: string, id: string): string {
-  return `${currentSettings().graphEndpoint}/beta${collection}/${encodeURIComponent(id)}`;
+function bindUrl(run: ProviderRun, collection: string, id: string): string {
+  return `${run.settings.graphEndpoint}/beta${collection}/${encodeURIComponent(id)}`;
 }
 
 function profilePath(id: string): string {
@@ -63,6 +83,7 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
  * answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again.
  */
 async function readProfile(
+  graph: GraphApi,
   id: string,
   platform: EmailPlatform,
   notFoundAttempts: number,
@@ -70,7 +91,7 @@ async function readProfile(
 ): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
   const refs = withLinks ? emailPlatforms[platform].certificateRefs : [];
   for (let attempt = 1; ; attempt++) {
-    const answers = await graph().readCoalesced([
+    const answers = await graph.readCoalesced([
       { id: "profile", path: profilePath(id) },
       ...refs.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })),
     ]);
@@ -101,8 +122,8 @@ export function failUnlessOk(method: string, path: string, answer: { status: num
   throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message, requestId: error?.innerError?.["request-id"] });
 }
 
-function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveProfile, stored: Props): Props {
-  const outs: Props = {
+function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveProfile, stored: EmailProfileStateKeys): EmailProfileOutputs {
+  const outs: EmailProfileOutputs = {
     displayName: observed.displayName,
     platform,
     settings: observed.settings,
@@ -120,27 +141,27 @@ function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: Liv
 }
 
 /** Reads the profile after our write and records that answer as the baseline. */
-async function snapshotAfterWrite(id: string, platform: EmailPlatform, declared: DeclaredProfile, extra: Props): Promise<Props> {
-  const read = await readProfile(id, platform, 10);
-  if (!read) throw new Error(`profile ${id} was written but cannot be read back (Graph keeps answering 404)`);
+async function snapshotAfterWrite(run: ProviderRun, id: string, platform: EmailPlatform, declared: DeclaredProfile, extra: Carried): Promise<EmailProfileOutputs> {
+  const read = await readProfile(run.graph, id, platform, 10);
+  if (!read) throw new IntuneTenantStateError(`profile ${id} was written but cannot be read back (Graph keeps answering 404)`);
   const observed = observeProfile(platform, read.live, read.links);
   return { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...extra };
 }
 
-async function setLink(id: string, platform: EmailPlatform, input: CertificateInput, target: string | undefined): Promise<void> {
+async function setLink(run: ProviderRun, id: string, platform: EmailPlatform, input: CertificateInput, target: string | undefined): Promise<void> {
   const ref = emailPlatforms[platform].certificateRefs.find((r) => r.input === input)!;
   const route = `${typedRoute(id, platform, ref.navigation)}/$ref`;
-  if (target) await graph().put(route, { "@odata.id": bindUrl(ref.targetCollection, target) });
-  else await graph().delete(route);
+  if (target) await run.graph.put(route, { "@odata.id": bindUrl(run, ref.targetCollection, target) });
+  else await run.graph.delete(route);
 }
 
 /** The writes of a plan: new links first (a switch to certificate auth never lacks one), PATCH, then removals. */
-async function applyPlan(id: string, platform: EmailPlatform, plan: ProfilePlan): Promise<void> {
+async function applyPlan(run: ProviderRun, id: string, platform: EmailPlatform, plan: ProfilePlan): Promise<void> {
   const links = Object.entries(plan.links) as [CertificateInput, string | undefined][];
-  for (const [input, target] of links) if (target) await setLink(id, platform, input, target);
-  const patch: Props = { ...plan.top, ...settingsToGraph(platform, plan.settings) };
-  if (Object.keys(patch).length > 0) await graph().patch(profilePath(id), { "@odata.type": emailPlatforms[platform].odataType, ...patch });
-  for (const [input, target] of links) if (!target) await setLink(id, platform, input, undefined);
+  for (const [input, target] of links) if (target) await setLink(run, id, platform, input, target);
+  const patch: Record<string, unknown> = { ...plan.top, ...settingsToGraph(platform, plan.settings) };
+  if (Object.keys(patch).length > 0) await run.graph.patch(profilePath(id), { "@odata.type": emailPlatforms[platform].odataType, ...patch });
+  for (const [input, target] of links) if (!target) await setLink(run, id, platform, input, undefined);
 }
 
 /** Whether a listed profile carries exactly what the program declares (links are checked later). */
@@ -159,15 +180,14 @@ function byAge(a: LiveObject, b: LiveObject): number {
  * What an earlier, interrupted run may have left: a profile of the same type and display name, with
  * every declared value, no assignments, and not taken over by another resource of this run.
  */
-async function findLeftBehind(platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const run = currentRun();
+async function findLeftBehind(run: ProviderRun, platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
   const typeName = emailPlatforms[platform].typeName;
   const candidates = (await run.profilesBeforeRun(typeName))
     .filter((p) => p.displayName === declared.displayName && !run.adopted.has(p.id) && matchesDeclared(platform, p, declared))
     .sort(byAge);
   for (const c of candidates) {
     // Profiles with assignments are in use by someone: never ours to take.
-    const assignments = await graph().list(`${profilePath(c.id)}/assignments`);
+    const assignments = await run.graph.list(`${profilePath(c.id)}/assignments`);
     if (assignments.length === 0) return c;
   }
   return undefined;
@@ -177,8 +197,7 @@ async function findLeftBehind(platform: EmailPlatform, declared: DeclaredProfile
  * The profile an unanswered create made: of this type and name, absent before this run's first create,
  * carrying the declared values. Asks a few times (the collection can lag behind the commit).
  */
-async function findUnansweredCreate(platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const run = currentRun();
+async function findUnansweredCreate(run: ProviderRun, platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
   const typeName = emailPlatforms[platform].typeName;
   const before = new Set((await run.profilesBeforeRun(typeName)).map((p) => p.id));
   for (let attempt = 1; attempt <= 4; attempt++) {
@@ -191,153 +210,162 @@ async function findUnansweredCreate(platform: EmailPlatform, declared: DeclaredP
   return undefined;
 }
 
-async function adopt(id: string, platform: EmailPlatform, inputs: Props, declared: DeclaredProfile): Promise<{ id: string; outs: Props }> {
-  const read = await readProfile(id, platform, 1);
-  if (!read) throw new Error(`\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
+async function adopt(run: ProviderRun, id: string, platform: EmailPlatform, inputs: EmailProfileInputs, declared: DeclaredProfile): Promise<{ id: string; outs: EmailProfileOutputs }> {
+  const read = await readProfile(run.graph, id, platform, 1);
+  if (!read) throw invalid("adoptExistingId", `\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
   const expected = emailPlatforms[platform].odataType;
   if (read.live["@odata.type"] !== expected) {
-    throw new Error(`\`adoptExistingId\` "${id}" is a ${read.live["@odata.type"]}, but platform "${platform}" manages ${expected}; set \`platform\` to match the existing profile`);
+    throw invalid("platform", `\`adoptExistingId\` "${id}" is a ${read.live["@odata.type"]}, but platform "${platform}" manages ${expected}; set \`platform\` to match the existing profile`);
   }
   if (declared.scopeTagIds !== undefined && !sameSetting([...new Set(declared.scopeTagIds)].sort(), ["0"]) && read.live.supportsScopeTags === false) {
-    throw new Error(`profile "${id}" does not support scope tags (a legacy profile); \`scopeTagIds\` must be ["0"] or left out, got ${JSON.stringify(declared.scopeTagIds)}`);
+    throw invalid("scopeTagIds", `profile "${id}" does not support scope tags (a legacy profile); \`scopeTagIds\` must be ["0"] or left out, got ${JSON.stringify(declared.scopeTagIds)}`);
   }
-  currentRun().adopted.add(id);
+  run.adopted.add(id);
   const observed = observeProfile(platform, read.live, read.links);
   // What the program leaves out stays as the tenant has it: the baseline is the tenant's answer now.
   const plan = planProfile(platform, declared, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings });
   if (planIsEmpty(plan)) return { id, outs: { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...carried(inputs) } };
-  await applyPlan(id, platform, plan);
-  return { id, outs: await snapshotAfterWrite(id, platform, declared, carried(inputs)) };
+  await applyPlan(run, id, platform, plan);
+  return { id, outs: await snapshotAfterWrite(run, id, platform, declared, carried(inputs)) };
+}
+
+/** A rule on one input that only the tenant can check (at `up`, not at preview). */
+function invalid(property: string, reason: string): IntuneValidationError {
+  return new IntuneValidationError([{ property, reason }]);
 }
 
 /** Create-time instructions that are inputs, not tenant state: carried so they never show as drift. */
-function carried(inputs: Props): Props {
+type Carried = Pick<EmailProfileInputs, "adoptExistingId">;
+
+function carried(inputs: Carried): Carried {
   return inputs.adoptExistingId !== undefined ? { adoptExistingId: inputs.adoptExistingId } : {};
 }
 
-function profileFactsOf(inputs: Props, urn: string | undefined): ProfileFacts {
-  const settings = (inputs.settings ?? {}) as Props;
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function profileFactsOf(inputs: EmailProfileInputs): ProfileFacts {
   return {
-    urn,
-    displayName: String(inputs.displayName),
-    platform: inputs.platform as EmailPlatform,
-    hostName: settings.hostName as string | undefined,
-    emailAddressSource: settings.emailAddressSource as string | undefined,
-    identityCertificateId: inputs.identityCertificateId as string | undefined,
-    identityCertificateUrn: inputs.__identityCertificateUrn as string | undefined,
+    urn: inputs[ProtocolKeys.urn],
+    displayName: inputs.displayName,
+    platform: inputs.platform,
+    hostName: text(inputs.settings.hostName),
+    emailAddressSource: text(inputs.settings.emailAddressSource),
+    identityCertificateId: inputs.identityCertificateId,
+    identityCertificateUrn: inputs[ProtocolKeys.identityCertificateUrn],
   };
 }
 
-function planFor(olds: Props, news: Props): ProfilePlan {
+function planFor(olds: EmailProfileOutputs, news: EmailProfileInputs): ProfilePlan {
   const views = storedViews(olds);
-  return planProfile(news.platform as EmailPlatform, declaredOf(news), views.observed, views.baseline, views.declared);
+  return planProfile(news.platform, declaredOf(news), views.observed, views.baseline, views.declared);
 }
 
-export const emailProfileHandler: ResourceHandler = {
-  async check(_olds, news) {
+export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfileOutputs> = {
+  async check(run, _olds, news) {
     const checked = checkEmailProfileInputs(news);
-    const { inputs } = checked;
+    if (!checked.valid) return { inputs: checked.inputs, failures: [...checked.failures] };
+    const inputs = checked.inputs;
     // A certificate of another platform than the profile's (known from the program's own objects).
-    const failures = [...checked.failures, ...emailCertificateLinkFailures(String(news.platform), certificatePlatformOfEmail[news.platform as EmailPlatform], linkedPlatformsOf(news))];
-    if (failures.length > 0) return { inputs, failures };
+    const linkFailures = emailCertificateLinkFailures(inputs.platform, certificatePlatformOfEmail[inputs.platform], linkedPlatformsOf(news));
+    if (linkFailures.length > 0) return { inputs, failures: linkFailures };
     // An adopted profile's id is known before the create: impact analysis can read its live assignments.
-    registerProfile({ ...profileFactsOf({ ...inputs, __identityCertificateUrn: news.__identityCertificateUrn }, news.__urn as string | undefined), id: inputs.adoptExistingId as string | undefined });
+    registerProfile(run, { ...profileFactsOf({ ...inputs, [ProtocolKeys.urn]: text(news[ProtocolKeys.urn]), [ProtocolKeys.identityCertificateUrn]: text(news[ProtocolKeys.identityCertificateUrn]) }) , id: inputs.adoptExistingId });
     return { inputs };
   },
 
-  async diff(id, olds, news) {
-    const urn = news.__urn as string | undefined;
-    const facts = { ...profileFactsOf(news, urn), id };
-    registerProfile(facts);
+  async diff(run, id, olds, news) {
+    const urn = news[ProtocolKeys.urn];
+    const facts = { ...profileFactsOf(news), id };
+    registerProfile(run, facts);
     const replaces = emailProfileReplaceKeys.filter((k) => olds[k] !== news[k]);
     if (replaces.length > 0) return { replaces: [...replaces] };
     const plan = planFor(olds, news);
     if (planIsEmpty(plan)) return { changes: false };
     const changedSettings = plan.changed.filter((k) => k.startsWith("settings."));
-    if (changedSettings.length > 0) await safely(urn, () => profileUpdateImpact(urn, facts, changedSettings));
-    if (plan.changed.includes("identityCertificateId")) await safely(urn, () => profileCertificateImpact(urn, facts));
+    if (changedSettings.length > 0) await safely(run, urn, () => profileUpdateImpact(run, urn, facts, changedSettings));
+    if (plan.changed.includes("identityCertificateId")) await safely(run, urn, () => profileCertificateImpact(run, urn, facts));
     // `changes` left undefined: the engine diffs old and new inputs and shows each changed property.
     return {};
   },
 
-  async create(inputs) {
-    const platform = inputs.platform as EmailPlatform;
+  async create(run, inputs) {
+    const platform = inputs.platform;
     const info = emailPlatforms[platform];
     const declared = declaredOf(inputs);
-    if (inputs.adoptExistingId) return adopt(String(inputs.adoptExistingId), platform, inputs, declared);
+    if (inputs.adoptExistingId) return adopt(run, inputs.adoptExistingId, platform, inputs, declared);
 
-    const leftBehind = await findLeftBehind(platform, declared);
-    if (leftBehind) return adopt(leftBehind.id, platform, inputs, declared);
+    const leftBehind = await findLeftBehind(run, platform, declared);
+    if (leftBehind) return adopt(run, leftBehind.id, platform, inputs, declared);
 
-    const body: Props = { "@odata.type": info.odataType, displayName: declared.displayName, ...settingsToGraph(platform, declared.settings) };
+    const body: Record<string, unknown> = { "@odata.type": info.odataType, displayName: declared.displayName, ...settingsToGraph(platform, declared.settings) };
     if (declared.description !== undefined) body.description = declared.description;
     if (declared.scopeTagIds !== undefined) body.roleScopeTagIds = declared.scopeTagIds;
     for (const r of info.certificateRefs) {
       const target = declared.links[r.input];
-      if (target) body[`${r.navigation}@odata.bind`] = bindUrl(r.targetCollection, target);
+      if (target) body[`${r.navigation}@odata.bind`] = bindUrl(run, r.targetCollection, target);
     }
 
     let unanswered = false;
     const id = await createExactlyOnce(
       `profile "${declared.displayName}"`,
-      async () => (await graph().post<LiveProfile>(profilesPath, body)).id,
+      async () => (await run.graph.post<LiveProfile>(profilesPath, body)).id,
       async () => {
         unanswered = true;
-        const committed = await findUnansweredCreate(platform, declared);
-        if (committed) currentRun().adopted.add(committed.id);
+        const committed = await findUnansweredCreate(run, platform, declared);
+        if (committed) run.adopted.add(committed.id);
         return committed?.id;
       },
     );
     try {
       // A create that bound no link has none: reading the links back would only cost requests.
-      const read = await readProfile(id, platform, 10, Object.keys(declared.links).length > 0 || unanswered);
-      if (!read) throw new Error(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);
+      const read = await readProfile(run.graph, id, platform, 10, Object.keys(declared.links).length > 0 || unanswered);
+      if (!read) throw new IntuneTenantStateError(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);
       // Links that the create did not take (an unanswered create hides whether it did) are set by $ref.
       const missing = info.certificateRefs.filter((r) => declared.links[r.input] && read.links[r.input] !== declared.links[r.input]);
-      for (const r of missing) await setLink(id, platform, r.input, declared.links[r.input]);
-      if (missing.length > 0) return { id, outs: await snapshotAfterWrite(id, platform, declared, carried(inputs)) };
+      for (const r of missing) await setLink(run, id, platform, r.input, declared.links[r.input]);
+      if (missing.length > 0) return { id, outs: await snapshotAfterWrite(run, id, platform, declared, carried(inputs)) };
       const observed = observeProfile(platform, read.live, read.links);
       return { id, outs: { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...carried(inputs) } };
     } catch (e) {
       // Keep the profile in state (created with errors); the next `up` completes it through update.
       // Links are left out of the recorded state so that the update sets them for sure.
-      const partial: Props = { ...inputs, odataType: info.odataType };
+      const partial: Record<string, unknown> = { ...inputs, odataType: info.odataType };
       for (const r of info.certificateRefs) delete partial[r.input];
       throw new IntuneResourceInitError(`profile ${id} was created, but finishing it failed: ${(e as Error).message}`, id, partial);
     }
   },
 
-  async read(id, props) {
-    const platform = props.platform as EmailPlatform;
+  async read(run, id, props) {
+    const platform = props.platform;
     if (!emailPlatforms[platform]) return { id, props };
     // A profile written in the last two minutes may still answer 404 for a moment; otherwise a 404 on
     // refresh is far more often a real delete, so fewer tries.
     const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-    const read = await readProfile(id, platform, recent ? 3 : 1);
+    const read = await readProfile(run.graph, id, platform, recent ? 3 : 1);
     if (!read) return { id: "" };
     const views = storedViews(props);
     const declared = views.declared ?? declaredOf(props);
     const observed = observeProfile(platform, read.live, read.links);
-    const stored: Props = {};
-    for (const k of Object.keys(props)) if (k === "__declared" || k === "__baseline") stored[k] = props[k];
+    const stored: EmailProfileStateKeys = {};
+    for (const k of [ProtocolKeys.declared, ProtocolKeys.baseline] as const) if (k in props) Object.assign(stored, { [k]: props[k] });
     const inputs = { ...inputsAsObserved(platform, declared, observed, views.baseline), ...carried(props) };
     return { id, props: { ...outputsOf(platform, observed, read.live, stored), ...carried(props) }, inputs };
   },
 
-  async update(id, olds, news) {
-    const platform = news.platform as EmailPlatform;
-    await applyPlan(id, platform, planFor(olds, news));
+  async update(run, id, olds, news) {
+    const platform = news.platform;
+    await applyPlan(run, id, platform, planFor(olds, news));
     try {
-      return { outs: await snapshotAfterWrite(id, platform, declaredOf(news), carried(news)) };
+      return { outs: await snapshotAfterWrite(run, id, platform, declaredOf(news), carried(news)) };
     } catch (e) {
-      throw new Error(`profile ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
+      throw new IntuneTenantStateError(`profile ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
     }
   },
 
-  async delete(id) {
+  async delete(run, id) {
     // Another resource of this run took this profile over (an identical replacement): it is theirs now.
-    if (currentRun().adopted.has(id)) return;
+    if (run.adopted.has(id)) return;
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await graph().delete(profilePath(id));
+    await run.graph.delete(profilePath(id));
   },
 };

@@ -2,16 +2,20 @@
 // trusted-root profiles it needs). POST /assign replaces *every* assignment of a profile, so this
 // resource never calls it: it creates and deletes single assignments and owns only those it created.
 // Assignments made in the portal, or by another ProfileAssignment, are never touched.
+import { type LinkKeys, ProtocolKeys, withoutProtocolKeys } from "../../protocol";
 import { randomUUID } from "crypto";
 import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
-import { isGraphRequestError } from "../errors";
+import { IntuneTenantStateError, IntuneValidationError, isNotFound, type ValidationFailure } from "../errors";
+import type { GraphApi } from "../graph";
 import { assignmentImpact, includeExcludeImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
-import { graph } from "../runtime";
 import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
-import { profilesPath } from "./paths";
-import type { Props, ResourceHandler } from "./types";
+import { profilesPath } from "../paths";
+import type { ProviderRun } from "../run";
+import type { ResourceHandler } from "./types";
+
+type Props = Record<string, unknown>;
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -60,20 +64,29 @@ function normaliseTarget(t: z.infer<typeof targetSchema>): AssignmentTarget {
   return out;
 }
 
+/** ProfileAssignment inputs as the program gives them. */
+export const profileAssignmentInputsSchema = z
+  .object({
+    profileId: z.string().min(1),
+    targets: z.array(targetSchema).min(1),
+    adoptExisting: z.boolean().optional(),
+  })
+  .strict();
+
+/** ProfileAssignment inputs after `check`: the schema's, with targets normalised and sorted, plus the SDK's links. */
+export type ProfileAssignmentInputs = Omit<z.infer<typeof profileAssignmentInputsSchema>, "targets"> & { targets: AssignmentTarget[] } & LinkKeys;
+
+/** ProfileAssignment outputs: the inputs, and the Graph assignment id of each owned target (by {@link targetKey}). */
+export type ProfileAssignmentOutputs = ProfileAssignmentInputs & { assignmentIds: Record<string, string> };
+
 /** Validates and normalises ProfileAssignment inputs (no network). */
-export function checkProfileAssignmentInputs(news: Props): { inputs: Props; failures: { property: string; reason: string }[] } {
-  const raw: Props = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__")) raw[k] = v;
-  const schema = z
-    .object({
-      profileId: z.string().min(1),
-      targets: z.array(targetSchema).min(1),
-      adoptExisting: z.boolean().optional(),
-    })
-    .strict();
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) return { inputs: raw, failures: failuresFromZod(parsed.error, raw) };
-  const failures: { property: string; reason: string }[] = [];
+export function checkProfileAssignmentInputs(
+  news: Props,
+): { valid: true; inputs: ProfileAssignmentInputs; failures: [] } | { valid: false; inputs: Props; failures: ValidationFailure[] } {
+  const raw: Props = withoutProtocolKeys(news);
+  const parsed = profileAssignmentInputsSchema.safeParse(raw);
+  if (!parsed.success) return { valid: false, inputs: raw, failures: failuresFromZod(parsed.error, raw) };
+  const failures: ValidationFailure[] = [];
   const seen = new Map<string, number>();
   parsed.data.targets.forEach((t, i) => {
     const at = `targets[${i}]`;
@@ -94,9 +107,10 @@ export function checkProfileAssignmentInputs(news: Props): { inputs: Props; fail
     else seen.set(key, i);
   });
   const targets = parsed.data.targets.map(normaliseTarget).sort((a, b) => targetKey(a).localeCompare(targetKey(b)));
-  const inputs: Props = { profileId: parsed.data.profileId, targets };
+  if (failures.length > 0) return { valid: false, inputs: raw, failures };
+  const inputs: ProfileAssignmentInputs = { profileId: parsed.data.profileId, targets };
   if (parsed.data.adoptExisting !== undefined) inputs.adoptExisting = parsed.data.adoptExisting;
-  return { inputs, failures };
+  return { valid: true, inputs, failures: [] };
 }
 
 export interface LiveAssignment {
@@ -125,17 +139,17 @@ export function fromWire(a: LiveAssignment): AssignmentTarget | undefined {
 }
 
 /** `adoptExisting` is an instruction, not tenant state: kept in state so that refresh never shows it as drift. */
-function carriedInputs(from: Props): Props {
+function carriedInputs(from: Pick<ProfileAssignmentInputs, "adoptExisting">): Pick<ProfileAssignmentInputs, "adoptExisting"> {
   return from.adoptExisting !== undefined ? { adoptExisting: from.adoptExisting } : {};
 }
 
 const assignmentsPath = (profileId: string) => `${profilesPath}/${encodeURIComponent(profileId)}/assignments`;
 
-async function listAssignments(profileId: string): Promise<LiveAssignment[] | undefined> {
+async function listAssignments(graph: GraphApi, profileId: string): Promise<LiveAssignment[] | undefined> {
   try {
-    return await graph().list<LiveAssignment>(assignmentsPath(profileId));
+    return await graph.list<LiveAssignment>(assignmentsPath(profileId));
   } catch (e) {
-    if (isGraphRequestError(e) && e.statusCode === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
@@ -146,6 +160,7 @@ async function listAssignments(profileId: string): Promise<LiveAssignment[] | un
  * otherwise it is replaced by ours (delete, then add).
  */
 async function addTargets(
+  graph: GraphApi,
   profileId: string,
   targets: AssignmentTarget[],
   live: LiveAssignment[],
@@ -164,19 +179,19 @@ async function addTargets(
           continue;
         }
         // Same target with another filter: ours replaces it (it is ours from now on either way).
-        await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(clash.id)}`);
+        await graph.delete(`${assignmentsPath(profileId)}/${encodeURIComponent(clash.id)}`);
       } else if (clash) {
-        throw new Error(
+        throw new IntuneTenantStateError(
           `profile ${profileId} already has an assignment for ${targetKey(t)} (assignment ${clash.id}) that this ProfileAssignment does not own ` +
             `(made in the portal or by another ProfileAssignment); it is left as is. Remove it there, or drop the target here. ` +
             `Or set \`adoptExisting: true\` to take it over. ` +
             `(Moving a target between two ProfileAssignments takes two updates: first drop it from the old one, then add it to the new one.)`,
         );
       }
-      created[targetKey(t)] = await postTarget(profileId, t, live);
+      created[targetKey(t)] = await postTarget(graph, profileId, t, live);
     }
   } catch (e) {
-    for (const id of Object.values(created)) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
+    for (const id of Object.values(created)) await graph.delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
     throw e;
   }
   return { ...adopted, ...created };
@@ -186,14 +201,14 @@ async function addTargets(
  * Creates one assignment, exactly once: when the answer leaves the outcome unknown, the assignment list
  * says whether the tenant committed it (a profile has each target once, so a new one for it is ours).
  */
-async function postTarget(profileId: string, t: AssignmentTarget, before: LiveAssignment[]): Promise<string> {
+async function postTarget(graph: GraphApi, profileId: string, t: AssignmentTarget, before: LiveAssignment[]): Promise<string> {
   const existed = new Set(before.map((a) => a.id));
   return createExactlyOnce(
     `the assignment of ${targetKey(t)} to profile ${profileId}`,
-    async () => (await graph().post<LiveAssignment>(assignmentsPath(profileId), toWire(t))).id,
+    async () => (await graph.post<LiveAssignment>(assignmentsPath(profileId), toWire(t))).id,
     async () => {
       for (let attempt = 1; attempt <= 3; attempt++) {
-        const now = (await listAssignments(profileId)) ?? [];
+        const now = (await listAssignments(graph, profileId)) ?? [];
         const ours = now.find((a) => !existed.has(a.id) && fromWire(a) && targetKey(fromWire(a)!) === targetKey(t));
         if (ours) return ours.id;
         if (attempt < 3) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
@@ -203,8 +218,8 @@ async function postTarget(profileId: string, t: AssignmentTarget, before: LiveAs
   );
 }
 
-async function removeOwned(profileId: string, ids: string[]): Promise<void> {
-  for (const id of ids) await graph().delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
+async function removeOwned(graph: GraphApi, profileId: string, ids: string[]): Promise<void> {
+  for (const id of ids) await graph.delete(`${assignmentsPath(profileId)}/${encodeURIComponent(id)}`);
 }
 
 /**
@@ -212,65 +227,71 @@ async function removeOwned(profileId: string, ids: string[]): Promise<void> {
  * filter): only those reach anyone new. The profile's id comes from the inputs or, for a profile adopted
  * in the same program (id unknown at preview), from its `adoptExistingId`.
  */
-async function notYetOnProfile(ref: { profileUrn?: string; profileId: string }, targets: AssignmentTarget[]): Promise<AssignmentTarget[]> {
-  const profileId = !isUnknown(ref.profileId) ? ref.profileId : (await profileFacts(ref))?.id;
+async function notYetOnProfile(run: ProviderRun, ref: { profileUrn?: string; profileId: string }, targets: AssignmentTarget[]): Promise<AssignmentTarget[]> {
+  const profileId = !isUnknown(ref.profileId) ? ref.profileId : (await profileFacts(run, ref))?.id;
   if (!profileId || isUnknown(profileId)) return targets;
-  const live = (await listAssignments(profileId)) ?? [];
+  const live = (await listAssignments(run.graph, profileId)) ?? [];
   return targets.filter((t) => !live.some((a) => deepEqual(fromWire(a), t)));
 }
 
-export const profileAssignmentHandler: ResourceHandler = {
-  async check(olds, news) {
-    const { inputs, failures } = checkProfileAssignmentInputs(news);
-    if (failures.length > 0) return { inputs, failures };
-    const urn = news.__urn as string | undefined;
-    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: inputs.profileId as string };
-    registerAssignment({ urn, ...ref, targets: inputs.targets as AssignmentTarget[] });
+const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+export const profileAssignmentHandler: ResourceHandler<ProfileAssignmentInputs, ProfileAssignmentOutputs> = {
+  async check(run, olds, news) {
+    const checked = checkProfileAssignmentInputs(news);
+    if (!checked.valid) return { inputs: checked.inputs, failures: checked.failures };
+    const inputs = checked.inputs;
+    const urn = text(news[ProtocolKeys.urn]);
+    const ref = { profileUrn: text(news[ProtocolKeys.profileUrn]), profileId: inputs.profileId };
+    registerAssignment(run, { urn, ...ref, targets: inputs.targets });
     // A create gets no diff call: its impact (who receives the profile) is said here, once per new resource.
-    const isCreate = Object.keys(olds).filter((k) => !k.startsWith("__")).length === 0;
+    const isCreate = Object.keys(withoutProtocolKeys(olds)).length === 0;
     if (isCreate) {
-      await safely(urn, async () => {
-        const added = inputs.adoptExisting === true ? await notYetOnProfile(ref, inputs.targets as AssignmentTarget[]) : (inputs.targets as AssignmentTarget[]);
-        return added.length > 0 ? assignmentImpact(urn, ref, added, []) : [];
+      await safely(run, urn, async () => {
+        const added = inputs.adoptExisting === true ? await notYetOnProfile(run, ref, inputs.targets) : inputs.targets;
+        return added.length > 0 ? assignmentImpact(run, urn, ref, added, []) : [];
       });
     }
-    await safely(urn, () => includeExcludeImpact(urn, ref, inputs.targets as AssignmentTarget[]));
+    await safely(run, urn, () => includeExcludeImpact(run, urn, ref, inputs.targets));
     return { inputs };
   },
 
-  async diff(_id, olds, news) {
+  async diff(run, _id, olds, news) {
     const result = diffInputs(olds, news, profileAssignmentInputKeys, profileAssignmentReplaceKeys);
     if (result.changes === false) return result;
-    const urn = news.__urn as string | undefined;
-    const ref = { profileUrn: news.__profileUrn as string | undefined, profileId: news.profileId as string };
-    const before = new Map(((olds.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
-    const after = new Map(((news.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+    const urn = news[ProtocolKeys.urn];
+    const ref = { profileUrn: news[ProtocolKeys.profileUrn], profileId: news.profileId };
+    const before = new Map((olds.targets ?? []).map((t) => [targetKey(t), t]));
+    const after = new Map((news.targets ?? []).map((t) => [targetKey(t), t]));
     if (result.replaces?.length) {
       // Another profile: everything is removed from the old one and added to the new one.
-      await safely(urn, () => assignmentImpact(urn, { profileId: olds.profileId as string }, [], [...before.values()]));
-      await safely(urn, () => assignmentImpact(urn, ref, [...after.values()], []));
+      await safely(run, urn, () => assignmentImpact(run, urn, { profileId: olds.profileId }, [], [...before.values()]));
+      await safely(run, urn, () => assignmentImpact(run, urn, ref, [...after.values()], []));
     } else {
       const added = [...after.entries()].filter(([k, t]) => !deepEqual(before.get(k), t)).map(([, t]) => t);
       const removed = [...before.entries()].filter(([k]) => !after.has(k)).map(([, t]) => t);
-      await safely(urn, () => assignmentImpact(urn, ref, added, removed, [...after.values()]));
+      await safely(run, urn, () => assignmentImpact(run, urn, ref, added, removed, [...after.values()]));
     }
     return result;
   },
 
-  async create(inputs) {
-    const profileId = String(inputs.profileId);
-    const live = await listAssignments(profileId);
-    if (!live) throw new Error(`\`profileId\` must name an existing device configuration, got "${profileId}" (Graph answered 404)`);
-    const assignmentIds = await addTargets(profileId, inputs.targets as AssignmentTarget[], live, {}, inputs.adoptExisting === true);
+  async create({ graph }, inputs) {
+    const profileId = inputs.profileId;
+    const live = await listAssignments(graph, profileId);
+    if (!live)
+      throw new IntuneValidationError([
+        { property: "profileId", reason: `\`profileId\` must name an existing device configuration, got "${profileId}" (Graph answered 404)` },
+      ]);
+    const assignmentIds = await addTargets(graph, profileId, inputs.targets, live, {}, inputs.adoptExisting === true);
     return { id: `${profileId}:${randomUUID()}`, outs: { ...carriedInputs(inputs), profileId, targets: inputs.targets, assignmentIds } };
   },
 
-  async read(id, props) {
-    const profileId = String(props.profileId);
+  async read({ graph }, id, props) {
+    const profileId = props.profileId;
     // In a `$batch` shared with concurrent reads (refresh reads every resource in parallel).
-    const live = await graph().listCoalesced<LiveAssignment>(assignmentsPath(profileId));
+    const live = await graph.listCoalesced<LiveAssignment>(assignmentsPath(profileId));
     if (!live) return { id: "" };
-    const owned = (props.assignmentIds ?? {}) as Record<string, string>;
+    const owned = props.assignmentIds ?? {};
     const assignmentIds: Record<string, string> = {};
     const targets: AssignmentTarget[] = [];
     for (const a of live) {
@@ -285,22 +306,22 @@ export const profileAssignmentHandler: ResourceHandler = {
     return { id, props: { ...inputs, assignmentIds }, inputs };
   },
 
-  async update(_id, olds, news) {
-    const profileId = String(news.profileId);
-    const owned = { ...((olds.assignmentIds ?? {}) as Record<string, string>) };
-    const oldTargets = new Map(((olds.targets ?? []) as AssignmentTarget[]).map((t) => [targetKey(t), t]));
-    const newTargets = new Map((news.targets as AssignmentTarget[]).map((t) => [targetKey(t), t]));
+  async update({ graph }, _id, olds, news) {
+    const profileId = news.profileId;
+    const owned = { ...(olds.assignmentIds ?? {}) };
+    const oldTargets = new Map((olds.targets ?? []).map((t) => [targetKey(t), t]));
+    const newTargets = new Map(news.targets.map((t) => [targetKey(t), t]));
     // A changed filter is a new assignment for the same target: remove, then add.
     const removed = [...oldTargets.keys()].filter((k) => !newTargets.has(k) || !deepEqual(oldTargets.get(k), newTargets.get(k)));
     const added = [...newTargets.keys()].filter((k) => !oldTargets.has(k) || !deepEqual(oldTargets.get(k), newTargets.get(k)));
-    await removeOwned(profileId, removed.map((k) => owned[k]).filter(Boolean));
+    await removeOwned(graph, profileId, removed.map((k) => owned[k]).filter(Boolean));
     for (const k of removed) delete owned[k];
-    const live = (await listAssignments(profileId)) ?? [];
-    Object.assign(owned, await addTargets(profileId, added.map((k) => newTargets.get(k)!), live, owned, news.adoptExisting === true));
+    const live = (await listAssignments(graph, profileId)) ?? [];
+    Object.assign(owned, await addTargets(graph, profileId, added.map((k) => newTargets.get(k)!), live, owned, news.adoptExisting === true));
     return { outs: { ...carriedInputs(news), profileId, targets: news.targets, assignmentIds: owned } };
   },
 
-  async delete(_id, props) {
-    await removeOwned(String(props.profileId), Object.values((props.assignmentIds ?? {}) as Record<string, string>));
+  async delete({ graph }, _id, props) {
+    await removeOwned(graph, props.profileId, Object.values(props.assignmentIds ?? {}));
   },
 };

@@ -1,10 +1,12 @@
 // ScopeTag: /deviceManagement/roleScopeTags. The walking skeleton of every resource.
+import { withoutProtocolKeys } from "../../protocol";
 import { z } from "zod";
 import { diffInputs, pick } from "../diff";
-import { graph } from "../runtime";
 import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
-import type { Props, ResourceHandler } from "./types";
+import { IntuneTenantStateError, IntuneValidationError } from "../errors";
+import type { GraphApi } from "../graph";
+import type { ResourceHandler } from "./types";
 
 const collection = "/deviceManagement/roleScopeTags";
 
@@ -39,7 +41,11 @@ export const scopeTagInputsSchema = z
   })
   .strict();
 
+/** ScopeTag inputs after `check`. */
 export type ScopeTagInputs = z.infer<typeof scopeTagInputsSchema>;
+
+/** ScopeTag outputs: the inputs and what the tenant says of the tag. */
+export type ScopeTagOutputs = ScopeTagInputs & { isBuiltIn: boolean };
 
 interface RoleScopeTag {
   id: string;
@@ -48,13 +54,13 @@ interface RoleScopeTag {
   isBuiltIn: boolean;
 }
 
-function outputs(tag: RoleScopeTag, inputs: Props): Props {
+function outputs(tag: RoleScopeTag, inputs: ScopeTagInputs): ScopeTagOutputs {
   return { ...pick(inputs, carriedKeys), isBuiltIn: tag.isBuiltIn };
 }
 
 /** Inputs as the tenant reports them, so refresh shows drift against what was declared. */
-function inputsFromLive(tag: RoleScopeTag, prior: Props = {}): Props {
-  const inputs: Props = { displayName: tag.displayName };
+function inputsFromLive(tag: RoleScopeTag, prior: Partial<ScopeTagInputs> = {}): ScopeTagInputs {
+  const inputs: ScopeTagInputs = { displayName: tag.displayName };
   if (tag.description) inputs.description = tag.description;
   // Adoption is not tenant state: carry it so that it never shows as drift.
   if (prior.adoptExistingId !== undefined) inputs.adoptExistingId = prior.adoptExistingId;
@@ -62,75 +68,79 @@ function inputsFromLive(tag: RoleScopeTag, prior: Props = {}): Props {
 }
 
 /** PATCH body for what differs between two sets of inputs (an absent description is ""). */
-function changes(olds: Props, news: Props): Props {
-  const patch: Props = {};
+function changes(olds: ScopeTagInputs, news: ScopeTagInputs): Partial<Record<(typeof scopeTagInputKeys)[number], string>> {
+  const patch: Partial<Record<(typeof scopeTagInputKeys)[number], string>> = {};
   for (const k of scopeTagInputKeys) if ((olds[k] ?? "") !== (news[k] ?? "")) patch[k] = news[k] ?? "";
   return patch;
 }
 
 /** Takes over an existing tag: writes only what differs from the inputs (nothing when they match). */
-async function adopt(inputs: Props): Promise<{ id: string; outs: Props }> {
-  const id = String(inputs.adoptExistingId);
+async function adopt(graph: GraphApi, id: string, inputs: ScopeTagInputs): Promise<{ id: string; outs: ScopeTagOutputs }> {
   const path = `${collection}/${encodeURIComponent(id)}`;
-  const live = await graph().get<RoleScopeTag>(path);
-  if (!live) throw new Error(`\`adoptExistingId\` must name an existing scope tag, got "${id}" (Graph answered 404)`);
+  const live = await graph.get<RoleScopeTag>(path);
+  if (!live) throw invalid("adoptExistingId", `\`adoptExistingId\` must name an existing scope tag, got "${id}" (Graph answered 404)`);
   if (live.isBuiltIn) {
-    throw new Error(`\`adoptExistingId\` "${id}" is the built-in scope tag "${live.displayName}", which cannot be managed; reference it in scopeTagIds instead`);
+    throw invalid("adoptExistingId", `\`adoptExistingId\` "${id}" is the built-in scope tag "${live.displayName}", which cannot be managed; reference it in scopeTagIds instead`);
   }
   const patch = changes(inputsFromLive(live), inputs);
   if (Object.keys(patch).length === 0) return { id, outs: outputs(live, inputs) };
-  await graph().patch(path, patch);
-  const tag = await graph().get<RoleScopeTag>(path);
-  if (!tag) throw new Error(`adopted scope tag ${id} disappeared`);
+  await graph.patch(path, patch);
+  const tag = await graph.get<RoleScopeTag>(path);
+  if (!tag) throw new IntuneTenantStateError(`adopted scope tag ${id} disappeared`);
   return { id, outs: outputs(tag, inputs) };
 }
 
-async function findByName(displayName: string): Promise<RoleScopeTag | undefined> {
+/** A rule on one input that only the tenant can check (at `up`, not at preview). */
+function invalid(property: string, reason: string): IntuneValidationError {
+  return new IntuneValidationError([{ property, reason }]);
+}
+
+async function findByName(graph: GraphApi, displayName: string): Promise<RoleScopeTag | undefined> {
   const escaped = displayName.replace(/'/g, "''");
-  const found = await graph().list<RoleScopeTag>(collection, { filter: `displayName eq '${escaped}'` });
+  const found = await graph.list<RoleScopeTag>(collection, { filter: `displayName eq '${escaped}'` });
   return found.find((t) => t.displayName === displayName);
 }
 
-export const scopeTagHandler: ResourceHandler = {
-  async check(_olds, news) {
-    const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(news).filter((k) => !k.startsWith("__"))]);
+export const scopeTagHandler: ResourceHandler<ScopeTagInputs, ScopeTagOutputs> = {
+  async check(_run, _olds, news) {
+    const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(withoutProtocolKeys(news))]);
     const parsed = scopeTagInputsSchema.safeParse(raw);
     if (!parsed.success) return { inputs: raw, failures: failuresFromZod(parsed.error, raw) };
     return { inputs: pick(parsed.data, carriedKeys) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(_run, _id, olds, news) {
     return diffInputs(olds, news, scopeTagInputKeys);
   },
 
-  async create(inputs) {
-    if (inputs.adoptExistingId !== undefined) return adopt(inputs);
+  async create({ graph }, inputs) {
+    if (inputs.adoptExistingId !== undefined) return adopt(graph, inputs.adoptExistingId, inputs);
     const body = { displayName: inputs.displayName, description: inputs.description ?? "" };
     // Names are unique in a tenant: after an unknown outcome, the name says whether it was committed.
-    const tag = await createExactlyOnce(`scope tag "${inputs.displayName}"`, () => graph().post<RoleScopeTag>(collection, body), () => findByName(String(inputs.displayName)));
+    const tag = await createExactlyOnce(`scope tag "${inputs.displayName}"`, () => graph.post<RoleScopeTag>(collection, body), () => findByName(graph, inputs.displayName));
     return { id: tag.id, outs: outputs(tag, inputs) };
   },
 
-  async read(id, props) {
+  async read({ graph }, id, props) {
     // In a `$batch` shared with concurrent reads (refresh reads every resource in parallel).
-    const answer = (await graph().readCoalesced([{ id: "t", path: `${collection}/${encodeURIComponent(id)}` }])).get("t");
+    const answer = (await graph.readCoalesced([{ id: "t", path: `${collection}/${encodeURIComponent(id)}` }])).get("t");
     if (answer?.status === 404) return { id: "" };
-    const tag = answer && answer.status < 400 ? (answer.body as RoleScopeTag) : await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
+    const tag = answer && answer.status < 400 ? (answer.body as RoleScopeTag) : await graph.get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
     if (!tag) return { id: "" };
     const inputs = inputsFromLive(tag, props);
     return { id, props: outputs(tag, inputs), inputs };
   },
 
-  async update(id, olds, news) {
+  async update({ graph }, id, olds, news) {
     const patch = changes(olds, news);
-    if (Object.keys(patch).length > 0) await graph().patch(`${collection}/${encodeURIComponent(id)}`, patch);
-    const tag = await graph().get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
-    if (!tag) throw new Error(`scope tag ${id} disappeared during the update`);
+    if (Object.keys(patch).length > 0) await graph.patch(`${collection}/${encodeURIComponent(id)}`, patch);
+    const tag = await graph.get<RoleScopeTag>(`${collection}/${encodeURIComponent(id)}`);
+    if (!tag) throw new IntuneTenantStateError(`scope tag ${id} disappeared during the update`);
     return { outs: outputs(tag, news) };
   },
 
-  async delete(id) {
+  async delete({ graph }, id) {
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await graph().delete(`${collection}/${encodeURIComponent(id)}`);
+    await graph.delete(`${collection}/${encodeURIComponent(id)}`);
   },
 };

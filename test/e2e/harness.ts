@@ -34,7 +34,7 @@ export function packageTarball(): string {
 
 let workspace: string | undefined;
 
-/** A temp directory whose node_modules has the packed pulumi-intune, ts-node and TypeScript; projects live below it. */
+/** A temp directory whose node_modules has the packed pulumi-intune, @pulumi/policy, ts-node and TypeScript; projects live below it. */
 export function e2eWorkspace(): string {
   if (workspace) return workspace;
   // Parallel e2e workers share one workspace that scripts/test.sh installed before starting them.
@@ -53,6 +53,8 @@ export function e2eWorkspace(): string {
         "ts-node": devVersions["ts-node"],
         typescript: devVersions.typescript,
         "@types/node": devVersions["@types/node"],
+        // For policy packs (test/e2e/policy.e2e.test.ts): pulumi-intune/policy's optional peer.
+        "@pulumi/policy": devVersions["@pulumi/policy"],
       },
     }),
   );

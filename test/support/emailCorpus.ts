@@ -13,9 +13,13 @@ export const minimal: Record<Platform, Props> = {
   windowsPhone81: { ...exchange, accountName: "Work" },
 };
 
-/** Inputs of a profile: the platform's minimal settings, with `settings` merged and `unset` removed. */
+/**
+ * Inputs of a profile: the platform's minimal settings, with `settings` merged and `unset` removed; a
+ * `settings` that is not a plain object replaces the settings as it is.
+ */
 export function inputs(platform: string, change: Props = {}): Props {
   const { settings, unset, ...top } = change;
+  if ("settings" in change && (settings === null || typeof settings !== "object" || Array.isArray(settings))) return { displayName: "Profile", platform, settings, ...top };
   const s: Props = { ...(minimal[platform as Platform] ?? minimal.iosIpados), ...(settings ?? {}) };
   for (const k of unset ?? []) delete s[k];
   return { displayName: "Profile", platform, settings: s, ...top };
@@ -47,7 +51,8 @@ badInputs.push(
   ["display name too long", "iosIpados", { displayName: "x".repeat(1001) }, "displayName", /`displayName` must have at most 1000 characters, got 1001/],
   ["description too long", "windows10", { description: "d".repeat(10001) }, "description", /`description` must have at most 10000 characters, got 10001/],
   ["unknown top-level input", "iosIpados", { colour: "red" }, "colour", /`colour` is not a known property here, got "red"/],
-  ["settings not an object", "iosIpados", { settings: undefined, unset: [], displayName: "x", platformSettings: 1 }, "platformSettings", /not a known property/],
+  ["settings not an object", "iosIpados", { settings: "outlook.office365.com" }, "settings", /^`settings` must be an object, got "outlook\.office365\.com"$/],
+  ["settings a list", "windows10", { settings: [{ hostName: "outlook.office365.com" }] }, "settings", /^`settings` must be an object, got \[/],
   ["scope tag id not digits", "iosIpados", { scopeTagIds: ["mail-admins"] }, "scopeTagIds[0]", /`scopeTagIds\[0\]` must be a scope tag id \(digits, e\.g\. "0"\), got "mail-admins"/],
   ["scope tags not a list", "windows10", { scopeTagIds: "0" }, "scopeTagIds", /`scopeTagIds` must be an array, got "0"/],
   ["adoptExistingId empty", "iosIpados", { adoptExistingId: "" }, "adoptExistingId", /`adoptExistingId`.*got ""/],

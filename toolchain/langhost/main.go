@@ -3,8 +3,10 @@
 // Pulumi's own Node.js language host lives in a Go module that the module proxy available here does not
 // serve, so the toolchain builds this small replacement against the Pulumi Go SDK of the same version.
 // It does what the engine needs to run a Node.js program: it serves the LanguageRuntime gRPC service and,
-// on Run, starts `node @pulumi/pulumi/cmd/run` with the arguments and environment that script expects.
-// Everything else (code generation, packing, templates) is left unimplemented; the engine tolerates that.
+// on Run, starts `node @pulumi/pulumi/cmd/run` with the arguments and environment that script expects;
+// on RunPlugin for a policy pack (`pulumi preview --policy-pack DIR`), starts
+// `node @pulumi/pulumi/cmd/run-policy-pack` (see runPolicyPack). Everything else (code generation,
+// packing, templates, other plugin kinds) is left unimplemented; the engine tolerates that.
 package main
 
 import (
@@ -19,11 +21,13 @@ import (
 	"sync"
 	"syscall"
 
-	pbempty "google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	pbempty "google.golang.org/protobuf/types/known/emptypb"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
@@ -159,23 +163,41 @@ func resourcePlugins(programDir string) ([]*pulumirpc.PluginDependency, error) {
 	return out, nil
 }
 
-// runScript finds @pulumi/pulumi/cmd/run the way Node would from the program directory.
-func runScript(nodeBin, programDir string) (string, error) {
-	cmd := exec.Command(nodeBin, "-e", "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/run'))")
-	cmd.Dir = programDir
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("could not find @pulumi/pulumi from %s; run npm install there: %w", programDir, err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
 func option(info *pulumirpc.ProgramInfo, name string) (interface{}, bool) {
 	if info.GetOptions() == nil {
 		return nil, false
 	}
 	v, ok := info.GetOptions().AsMap()[name]
 	return v, ok
+}
+
+// typescriptEnv tells @pulumi/pulumi's runners whether to load TypeScript (Pulumi.yaml / PulumiPolicy.yaml
+// runtime options `typescript`, `tsconfigpath`).
+func typescriptEnv(info *pulumirpc.ProgramInfo) []string {
+	typescript := true
+	if v, ok := option(info, "typescript"); ok {
+		if b, ok := v.(bool); ok {
+			typescript = b
+		}
+	}
+	env := []string{fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%t", typescript)}
+	if v, ok := option(info, "tsconfigpath"); ok {
+		if s, ok := v.(string); ok && s != "" {
+			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
+		}
+	}
+	return env
+}
+
+// nodeArgs are the runtime option `nodeargs`, passed to node before the script.
+func nodeArgs(info *pulumirpc.ProgramInfo) []string {
+	var args []string
+	if v, ok := option(info, "nodeargs"); ok {
+		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
+			args = append(args, strings.Fields(s)...)
+		}
+	}
+	return args
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -192,17 +214,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if entry == "" {
 		entry = "."
 	}
-	script, err := runScript(nodeBin, programDir)
+	script, err := resolveModule(nodeBin, programDir, "@pulumi/pulumi/cmd/run")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	var args []string
-	if v, ok := option(info, "nodeargs"); ok {
-		if s, ok := v.(string); ok && strings.TrimSpace(s) != "" {
-			args = append(args, strings.Fields(s)...)
-		}
-	}
+	args := nodeArgs(info)
 	args = append(args, script)
 	add := func(flag, value string) {
 		if value != "" {
@@ -249,18 +266,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		"PULUMI_CONFIG="+string(config),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
 	)
-	typescript := true
-	if v, ok := option(info, "typescript"); ok {
-		if b, ok := v.(bool); ok {
-			typescript = b
-		}
-	}
-	env = append(env, fmt.Sprintf("PULUMI_NODEJS_TYPESCRIPT=%t", typescript))
-	if v, ok := option(info, "tsconfigpath"); ok {
-		if s, ok := v.(string); ok && s != "" {
-			env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+s)
-		}
-	}
+	env = append(env, typescriptEnv(info)...)
 
 	cmd := exec.CommandContext(ctx, nodeBin, args...)
 	cmd.Dir = req.GetPwd()
@@ -278,4 +284,103 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run node): %v", err)}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// RunPlugin runs plugins written in Node.js. Only policy packs are supported: since 3.2xx the engine
+// starts a Node policy pack through the language host's RunPlugin whenever a `pulumi-language-nodejs`
+// exists (the old `pulumi-analyzer-policy` shim is used only without one), so without this method
+// `pulumi preview --policy-pack DIR` fails to start the pack.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	if req.GetKind() != string(apitype.AnalyzerPlugin) {
+		return status.Errorf(codes.Unimplemented, "pulumi-language-nodejs (pulumi-intune toolchain) runs only policy packs as plugins, not %q plugins", req.GetKind())
+	}
+	return runPolicyPack(req, server)
+}
+
+// runPolicyPack mirrors what Pulumi's own Node.js host does for a policy pack: the engine talks to a
+// proxy analyzer (sdk.PolicyProxy) whose port we print first; once the engine has sent the stack's
+// configuration, `run-policy-pack` is started in the pack's directory with that configuration in its
+// environment (PULUMI_CONFIG, PULUMI_NODEJS_STACK, …, which @pulumi/policy reads), and the proxy
+// forwards every later call to the port the pack prints.
+func runPolicyPack(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return status.Error(codes.FailedPrecondition, "could not find node on the PATH")
+	}
+	info := req.GetInfo()
+	packDir := info.GetProgramDirectory()
+	script, err := resolveModule(nodeBin, packDir, "@pulumi/pulumi/cmd/run-policy-pack")
+	if err != nil {
+		return err
+	}
+
+	env := append([]string{}, req.GetEnv()...)
+	env = append(env, typescriptEnv(info)...)
+
+	args := nodeArgs(info)
+	// run-policy-pack takes the engine address (in req.Args) and then the pack's directory, last.
+	args = append(args, script)
+	args = append(args, req.GetArgs()...)
+	args = append(args, packDir)
+
+	proxy, stdout, err := sdk.NewPolicyProxy(ctx, stdout)
+	if err != nil {
+		return fmt.Errorf("could not start the policy pack proxy: %w", err)
+	}
+	config, err := proxy.AwaitConfiguration(ctx)
+	if err != nil {
+		return fmt.Errorf("could not get the stack configuration for the policy pack: %w", err)
+	}
+	if config != nil {
+		set := func(k, v string) {
+			if v != "" {
+				env = append(env, k+"="+v)
+			}
+		}
+		set("PULUMI_NODEJS_ORGANIZATION", config.GetOrganization())
+		set("PULUMI_NODEJS_PROJECT", config.GetProject())
+		set("PULUMI_NODEJS_STACK", config.GetStack())
+		set("PULUMI_NODEJS_DRY_RUN", fmt.Sprint(config.GetDryRun()))
+		if len(config.GetConfig()) > 0 {
+			b, err := json.Marshal(config.GetConfig())
+			if err != nil {
+				return err
+			}
+			set("PULUMI_CONFIG", string(b))
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, nodeBin, args...)
+	cmd.Dir = packDir // policy packs have always run in their own directory (it reads ./package.json)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not start node for the policy pack: %w", err)
+	}
+	if err := proxy.Attach(ctx, cmd); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return fmt.Errorf("policy pack exited with code %d", exitErr.ExitCode())
+		}
+		return err
+	}
+	return closer.Close()
+}
+
+// resolveModule finds a module (a runner script of @pulumi/pulumi) the way Node would from dir.
+func resolveModule(nodeBin, dir, module string) (string, error) {
+	cmd := exec.Command(nodeBin, "-e", fmt.Sprintf("process.stdout.write(require.resolve(%q))", module))
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("could not find %s from %s; run npm install there", module, dir)
+	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -9,14 +9,16 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SEEDED_GROUPS } from "../../../emulator";
-import { type ExportCommandOptions, parseExportArgs, runExport } from "../../../cli/export";
+import { parseCommandLine } from "../../../cli/args";
+import { commands, exportOptions } from "../../../cli/commands";
+import { runExport } from "../../../cli/export";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
-import { setProviderOverrides } from "../../../provider/runtime";
-import { runCli } from "../../e2e/harness";
+import { ProviderRun } from "../../../provider/run";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { type PortalTenant, FILTERS, seedPortalTenant } from "../../support/portalTenant";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
+import { runSourceCli } from "../../support/sourceBin";
 
 const repo = path.resolve(__dirname, "../../..");
 const writes = (log: LoggedRequest[]) =>
@@ -67,7 +69,7 @@ describe("integration: pulumi-intune export", function () {
   let tenant: PortalTenant;
   let env: NodeJS.ProcessEnv;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-export-"));
-  const options = (...argv: string[]) => parseExportArgs(argv) as ExportCommandOptions;
+  const options = (...argv: string[]) => exportOptions(parseCommandLine(commands, ["export", ...argv]).values);
   const exportTo = (dir: string, ...argv: string[]) =>
     runExport({ options: options("--out", dir, ...argv), baseDir: work, env, log: () => undefined, graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let first: Awaited<ReturnType<typeof exportTo>>;
@@ -91,6 +93,7 @@ describe("integration: pulumi-intune export", function () {
   });
   after(async () => {
     fs.rmSync(work, { recursive: true, force: true });
+
     await emu.close();
   });
 
@@ -216,12 +219,12 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("adopts everything it exported without a Graph write, and leaves nothing to change", async () => {
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    const run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     const total = first.counts.scopeTags + first.counts.emailProfiles + first.counts.assignments;
     const resources = await runProgram(first.files["index.ts"], total, {});
     await client.clearRequests();
     for (const r of resources) {
-      const h = handler(r.kind);
+      const h = handler(r.kind, run);
       const checked = await h.check({}, r.inputs);
       assert.deepStrictEqual(checked.failures ?? [], [], `${r.kind} ${r.name}`);
       const created = await h.create(checked.inputs!);
@@ -266,18 +269,21 @@ describe("integration: pulumi-intune export", function () {
   });
 
   it("the bin: unknown flags and kinds exit 1 with the usage; a run with AZURE_* writes the project", async () => {
-    const bad = await runCli(["export", "--bogus"]);
+    // Side by side: each is a ts-node start.
+    const [bad, kind, positional] = await Promise.all([
+      runSourceCli(["export", "--bogus"]),
+      runSourceCli(["export", "--select", "scopeTags,profiles"]),
+      runSourceCli(["export", "extra"]),
+    ]);
     assert.strictEqual(bad.code, 1);
     assert.match(bad.stderr, /--bogus/);
     assert.match(bad.stderr, /usage:/);
-    const kind = await runCli(["export", "--select", "scopeTags,profiles"]);
     assert.strictEqual(kind.code, 1);
     assert.match(kind.stderr, /`--select` takes emailProfiles, scopeTags, assignments; got "profiles"/);
-    const positional = await runCli(["export", "extra"]);
     assert.strictEqual(positional.code, 1);
 
     const out = path.join(work, "bin");
-    const ok = await runCli(["export", "--out", out], { env: { ...process.env, ...env } });
+    const ok = await runSourceCli(["export", "--out", out], { env: { ...process.env, ...env } });
     assert.strictEqual(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /pulumi-intune export: wrote .*: 5 scope tags, 24 e-mail profiles/);
     assert.strictEqual(ok.stdout, "");

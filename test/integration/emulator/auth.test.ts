@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { ClientSecretCredential } from "@azure/identity";
-import { createServer, type EmulatorServer, type EmulatorInfo } from "../../../emulator";
-import { EmulatorClient } from "../../support/emulatorClient";
+import type { EmulatorInfo, EmulatorServer } from "../../../emulator";
+import type { EmulatorClient } from "../../support/emulatorClient";
+import { startTestEmulator } from "../../support/testEmulator";
 import { assertGraphError } from "./helpers";
 
 function credential(info: EmulatorInfo, secret = info.clientSecret, clientId = info.clientId, tenantId = info.tenantId): ClientSecretCredential {
@@ -21,9 +22,7 @@ describe("emulator integration: Entra ID and Graph auth", () => {
   let client: EmulatorClient;
 
   before(async () => {
-    server = createServer({ clock: { now: () => now }, tokenLifetimeInSeconds: 600 });
-    info = await server.start();
-    client = new EmulatorClient(info);
+    ({ server, info, client } = await startTestEmulator({ clock: { now: () => now }, tokenLifetimeInSeconds: 600 }));
   });
   after(() => server.close());
 

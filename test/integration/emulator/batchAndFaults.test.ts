@@ -1,14 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as https from "https";
-import { type Harness, assertGraphError, iosProfile, startHarness } from "./helpers";
+import { assertGraphError, iosProfile } from "./helpers";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 const TAGS = "/deviceManagement/roleScopeTags";
 
 describe("emulator integration: $batch, faults and throttling", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness();
+    h = await startTestEmulator();
   });
   after(() => h.server.close());
   beforeEach(() => {

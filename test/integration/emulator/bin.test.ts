@@ -1,45 +1,42 @@
 import * as assert from "assert";
-import { type ChildProcess, execFile } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EmulatorInfo } from "../../../emulator";
-import { startBin } from "../../support/emulatorBin";
 import { EmulatorClient } from "../../support/emulatorClient";
+import { type EmulatorProcess, startEmulatorProcess, stopEmulatorProcess } from "../../support/testEmulator";
 import { iosProfile } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners("exit");
-    child.on("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
-
 describe("emulator integration: the bin and --state", function () {
-  this.timeout(20_000);
+  // Each start is a ts-node process: seconds on a loaded 2-core machine.
+  this.timeout(90_000);
   let dir: string;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "emulator-bin-test-"));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("starts with a bin shebang and prints one JSON line of connection info", () => {
-    assert.ok(fs.readFileSync(path.join(ROOT, "emulator/bin.ts"), "utf8").startsWith("#!/usr/bin/env node\n"));
-  });
-
   describe("with --state", () => {
     let state: string;
-    let first: { child: ChildProcess; info: EmulatorInfo };
+    let first: EmulatorProcess;
     before(async () => {
       state = path.join(dir, "tenant.json");
-      first = await startBin(["--port", "0", "--state", state]);
+      first = await startEmulatorProcess(["--port", "0", "--state", state]);
     });
     after(async () => {
-      if (first.child.exitCode === null) await stop(first.child);
+      await stopEmulatorProcess(first.child);
+    });
+
+    // Tools read the first line of stdout as the connection info: one line of JSON, nothing else, ever.
+    it("has a bin shebang and prints exactly one JSON line of connection info, then serves", async () => {
+      assert.ok(fs.readFileSync(path.join(ROOT, "emulator/bin.ts"), "utf8").startsWith("#!/usr/bin/env node\n"));
+      const client = new EmulatorClient(first.info);
+      assert.strictEqual((await client.graph("GET", "/deviceManagement/roleScopeTags")).status, 200);
+      assert.strictEqual(first.stdout(), `${JSON.stringify(first.info)}\n`);
+      assert.deepStrictEqual(Object.keys(first.info).sort(), ["authorityHost", "caCertPath", "clientId", "clientSecret", "graphEndpoint", "tenantId"]);
+      assert.match(first.info.graphEndpoint, /^https:\/\/127\.0\.0\.1:[1-9]\d*$/);
     });
 
     it("lets the real ClientSecretCredential in a separate process get a token, trusting the CA via NODE_EXTRA_CA_CERTS", async () => {
@@ -64,11 +61,11 @@ describe("emulator integration: the bin and --state", function () {
       const created = await client.graph("POST", "/deviceManagement/deviceConfigurations", iosProfile({ displayName: "Survives restarts" }));
       assert.strictEqual(created.status, 201);
       await client.graph("POST", "/deviceManagement/roleScopeTags", { displayName: "Persistent tag" });
-      assert.strictEqual(await stop(first.child), 0);
+      assert.strictEqual(await stopEmulatorProcess(first.child), 0);
       const persisted = JSON.parse(fs.readFileSync(state, "utf8"));
       assert.strictEqual(persisted.state.deviceConfigurations.length, 1);
 
-      const second = await startBin(["--port", "0", "--state", state]);
+      const second = await startEmulatorProcess(["--port", "0", "--state", state]);
       try {
         assert.strictEqual(second.info.clientSecret, info.clientSecret);
         assert.strictEqual(second.info.caCertPath, info.caCertPath);
@@ -79,7 +76,7 @@ describe("emulator integration: the bin and --state", function () {
         assert.deepStrictEqual(tags.body.value.map((t: any) => t.displayName), ["Default", "Persistent tag"]);
         assert.strictEqual((await again.graph("POST", "/deviceManagement/roleScopeTags", { displayName: "Next" })).body.id, "2");
       } finally {
-        await stop(second.child);
+        await stopEmulatorProcess(second.child);
       }
     });
   });

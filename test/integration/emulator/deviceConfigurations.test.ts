@@ -1,12 +1,13 @@
 import * as assert from "assert";
-import { type Harness, IOS, assertGraphError, iosProfile, startHarness } from "./helpers";
+import { IOS, assertGraphError, iosProfile } from "./helpers";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 const DC = "/deviceManagement/deviceConfigurations";
 
 describe("emulator integration: device configurations", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness({ pageSize: 3 });
+    h = await startTestEmulator({ pageSize: 3 });
   });
   after(() => h.server.close());
   beforeEach(() => h.server.store.reset());
@@ -21,7 +22,7 @@ describe("emulator integration: device configurations", () => {
     assertGraphError(await h.graph("POST", DC, { displayName: "no type" }), 400, "BadRequest", /@odata\.type/);
     assertGraphError(await h.graph("POST", DC, { "@odata.type": "#microsoft.graph.iosCertificateProfileBase", displayName: "abstract" }), 400, "BadRequest");
     assertGraphError(await h.graph("POST", DC, { "@odata.type": "#microsoft.graph.madeUp", displayName: "x" }), 400, "BadRequest");
-    assertGraphError(await h.client.request("POST", `/beta${DC}`, "{not json", { authorization: `Bearer ${h.token}` }), 400, "BadRequest", /not valid JSON/);
+    assertGraphError(await h.client.request("POST", `/beta${DC}`, "{not json", { authorization: `Bearer ${await h.token()}` }), 400, "BadRequest", /not valid JSON/);
     assert.deepStrictEqual(h.server.store.listDeviceConfigurations(), []);
   });
 
@@ -82,7 +83,7 @@ describe("emulator integration: device configurations", () => {
     const names: string[] = first.body.value.map((v: any) => v.displayName);
     let next: string | undefined = first.body["@odata.nextLink"];
     while (next) {
-      const page = await h.client.request("GET", next, undefined, { authorization: `Bearer ${h.token}` });
+      const page = await h.client.request("GET", next, undefined, { authorization: `Bearer ${await h.token()}` });
       assert.strictEqual(page.status, 200);
       names.push(...page.body.value.map((v: any) => v.displayName));
       next = page.body["@odata.nextLink"];
@@ -96,7 +97,7 @@ describe("emulator integration: device configurations", () => {
     assert.deepStrictEqual(both.body.value.map((v: any) => v.displayName), ["mail 3"]);
     const filteredPaged = await h.graph("GET", `${DC}?$filter=${encodeURIComponent("startswith(displayName,'mail')")}&$top=4`);
     assert.strictEqual(filteredPaged.body.value.length, 4);
-    const rest = await h.client.request("GET", filteredPaged.body["@odata.nextLink"], undefined, { authorization: `Bearer ${h.token}` });
+    const rest = await h.client.request("GET", filteredPaged.body["@odata.nextLink"], undefined, { authorization: `Bearer ${await h.token()}` });
     assert.deepStrictEqual(rest.body.value.map((v: any) => v.displayName), ["mail 4"]);
     assertGraphError(await h.graph("GET", `${DC}?$filter=${encodeURIComponent("nope eq 1")}`), 400, "BadRequest", /nope/);
   });
@@ -115,7 +116,7 @@ describe("emulator integration: device configurations", () => {
 
   it("answers unknown segments and versions with Graph's 400", async () => {
     assertGraphError(await h.graph("GET", "/deviceManagement/widgets"), 400, "BadRequest", /Resource not found for the segment 'widgets'/);
-    assertGraphError(await h.client.request("GET", "/v1.0/deviceManagement/deviceConfigurations", undefined, { authorization: `Bearer ${h.token}` }), 400, "BadRequest");
-    assertGraphError(await h.client.request("GET", "/v3.0/groups", undefined, { authorization: `Bearer ${h.token}` }), 400, "BadRequest", /version/);
+    assertGraphError(await h.client.request("GET", "/v1.0/deviceManagement/deviceConfigurations", undefined, { authorization: `Bearer ${await h.token()}` }), 400, "BadRequest");
+    assertGraphError(await h.client.request("GET", "/v3.0/groups", undefined, { authorization: `Bearer ${await h.token()}` }), 400, "BadRequest", /version/);
   });
 });

@@ -3,16 +3,17 @@
 import * as assert from "assert";
 import { DEFAULT_GRANTED_ROLES, SEEDED_GROUPS } from "../../../emulator";
 import { loadGraphSchema } from "../../../schema/index";
-import { type Harness, assertGraphError, iosProfile, startHarness } from "./helpers";
+import { assertGraphError, iosProfile } from "./helpers";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 const DC = "/deviceManagement/deviceConfigurations";
 const schema = loadGraphSchema();
 const propertyNames = (type: string) => ["id", ...schema.entityTypes[type].properties.map((p) => p.name)].sort();
 
 describe("emulator integration: rollout status of device configurations", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness({ pageSize: 10 });
+    h = await startTestEmulator({ pageSize: 10 });
   });
   after(() => h.server.close());
   beforeEach(() => h.server.store.reset());
@@ -60,7 +61,7 @@ describe("emulator integration: rollout status of device configurations", () => 
     const all: any[] = [...page.body.value];
     let next: string | undefined = page.body["@odata.nextLink"];
     while (next) {
-      const r = await h.client.request("GET", new URL(next).pathname + new URL(next).search, undefined, { authorization: `Bearer ${h.token}` });
+      const r = await h.client.request("GET", new URL(next).pathname + new URL(next).search, undefined, { authorization: `Bearer ${await h.token()}` });
       assert.strictEqual(r.status, 200, JSON.stringify(r.body));
       all.push(...r.body.value);
       next = r.body["@odata.nextLink"];

@@ -1,18 +1,15 @@
 import * as assert from "assert";
-import { type ChildProcess, execFile } from "child_process";
-import * as path from "path";
 import type { EmulatorInfo } from "../../../emulator";
-import { startBin } from "../../support/emulatorBin";
 import { EmulatorClient } from "../../support/emulatorClient";
-import { type Harness, iosProfile, startHarness } from "./helpers";
+import { iosProfile } from "./helpers";
+import { runEmulatorProcess, startEmulatorProcess, startTestEmulator, stopEmulatorProcess, type TestEmulator } from "../../support/testEmulator";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const CONFIGS = "/deviceManagement/deviceConfigurations";
 
 describe("emulator integration: dialects through the control API", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness();
+    h = await startTestEmulator();
   });
   after(() => h.server.close());
 
@@ -51,22 +48,6 @@ describe("emulator integration: dialects through the control API", () => {
 });
 
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
-function runBin(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "emulator/bin.ts", ...args], { cwd: ROOT }, (error, _stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr });
-    });
-  });
-}
-
 /** Status of each of `count` GETs of the scope tags (0 when the connection was reset). */
 async function statuses(info: EmulatorInfo, count: number): Promise<number[]> {
   const client = new EmulatorClient(info);
@@ -86,7 +67,7 @@ describe("emulator integration: chaos and dialect through the bin flags", functi
   it("injects the same faults for the same --seed, others for another seed, and counts them", async () => {
     const runs: number[][] = [];
     for (const seed of ["7", "7", "8"]) {
-      const { child, info } = await startBin(["--port", "0", "--chaos", "0.5", "--seed", seed]);
+      const { child, info } = await startEmulatorProcess(["--port", "0", "--chaos", "0.5", "--seed", seed]);
       try {
         runs.push(await statuses(info, 40));
         if (runs.length === 1) {
@@ -102,7 +83,7 @@ describe("emulator integration: chaos and dialect through the bin flags", functi
           assert.strictEqual(log.filter((e) => e.fault?.startsWith("chaos:")).length, faulted);
         }
       } finally {
-        await stop(child);
+        await stopEmulatorProcess(child);
       }
     }
     assert.deepStrictEqual(runs[1], runs[0]);
@@ -111,18 +92,18 @@ describe("emulator integration: chaos and dialect through the bin flags", functi
   });
 
   it("serves the live dialect with --dialect live", async () => {
-    const { child, info } = await startBin(["--port", "0", "--dialect", "live"]);
+    const { child, info } = await startEmulatorProcess(["--port", "0", "--dialect", "live"]);
     try {
       const client = new EmulatorClient(info);
       const tag = await client.graph("GET", "/deviceManagement/roleScopeTags/0");
       assert.match(tag.body["@microsoft.graph.tips"], /roleScopeTags\('<key>'\)\?\$select=/);
     } finally {
-      await stop(child);
+      await stopEmulatorProcess(child);
     }
   });
 
   it("exits 1 naming the flag, the allowed values and the bad value", async () => {
-    const [dialect, rate, seed] = await Promise.all([runBin(["--dialect", "foo"]), runBin(["--chaos", "2"]), runBin(["--chaos", "0.1", "--seed", "x"])]);
+    const [dialect, rate, seed] = await Promise.all([runEmulatorProcess(["--dialect", "foo"]), runEmulatorProcess(["--chaos", "2"]), runEmulatorProcess(["--chaos", "0.1", "--seed", "x"])]);
     assert.strictEqual(dialect.code, 1);
     assert.match(dialect.stderr, /--dialect must be one of schema, live, sparse, got "foo"/);
     assert.strictEqual(rate.code, 1);

@@ -1,27 +1,4 @@
-// Shared set-up for the emulator's integration tests: an in-process server on port 0 and a raw client.
-import { createServer, type EmulatorOptions, type EmulatorServer } from "../../../emulator";
-import { EmulatorClient } from "../../support/emulatorClient";
-
-export interface Harness {
-  server: EmulatorServer;
-  client: EmulatorClient;
-  token: string;
-  /** Graph call with a cached token; `path` is relative to /beta. */
-  graph(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
-}
-
-export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
-  const server = createServer(options);
-  const info = await server.start();
-  const client = new EmulatorClient(info);
-  const h: Harness = {
-    server,
-    client,
-    token: await client.token(),
-    graph: (method, path, body, headers = {}) => client.request(method, `/beta${path}`, body, { authorization: `Bearer ${h.token}`, ...headers }),
-  };
-  return h;
-}
+// Fixtures shared by the emulator's integration tests (the emulator itself: test/support/testEmulator.ts).
 
 export const IOS = "#microsoft.graph.iosEasEmailProfileConfiguration";
 

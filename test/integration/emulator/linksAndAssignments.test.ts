@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { SEEDED_GROUPS, seedPortalAssignment } from "../../../emulator";
-import { type Harness, IOS, assertGraphError, iosProfile, startHarness } from "./helpers";
+import { assertGraphError, iosProfile } from "./helpers";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 const DC = "/deviceManagement/deviceConfigurations";
 const PKCS = {
@@ -12,9 +13,9 @@ const PKCS = {
 };
 
 describe("emulator integration: certificate links and assignments", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness();
+    h = await startTestEmulator();
   });
   after(() => h.server.close());
   beforeEach(() => h.server.store.reset());
@@ -119,6 +120,15 @@ describe("emulator integration: certificate links and assignments", () => {
     seedPortalAssignment(h.server.store, mail.id, { groupId: SEEDED_GROUPS.fieldEngineers.id, exclude: true });
     const listed = await h.graph("GET", `${DC}/${mail.id}/assignments`);
     assert.deepStrictEqual(listed.body.value.map((a: any) => [a.target["@odata.type"], a.target.groupId]), [["#microsoft.graph.exclusionGroupAssignmentTarget", SEEDED_GROUPS.fieldEngineers.id]]);
-    assert.strictEqual(IOS, "#microsoft.graph.iosEasEmailProfileConfiguration");
+    // Indistinguishable from the same assignment made through the API (what the provider adopts and diffs).
+    const other = (await h.graph("POST", DC, iosProfile())).body;
+    const target = { "@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", groupId: SEEDED_GROUPS.fieldEngineers.id };
+    assert.strictEqual((await h.graph("POST", `${DC}/${other.id}/assign`, { assignments: [{ target }] })).status, 200);
+    const made = (await h.graph("GET", `${DC}/${other.id}/assignments`)).body.value;
+    const withoutProfile = (a: any) => ({ ...a, id: a.id.replace(/^[^_]+_/, "<profile>_") });
+    assert.deepStrictEqual(listed.body.value.map(withoutProfile), made.map(withoutProfile));
+    // And part of the set that `/assign` replaces.
+    assert.strictEqual((await h.graph("POST", `${DC}/${mail.id}/assign`, { assignments: [] })).status, 200);
+    assert.deepStrictEqual((await h.graph("GET", `${DC}/${mail.id}/assignments`)).body.value, []);
   });
 });

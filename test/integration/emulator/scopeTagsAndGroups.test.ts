@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { SEEDED_GROUPS } from "../../../emulator";
-import { type Harness, assertGraphError, startHarness } from "./helpers";
+import { assertGraphError } from "./helpers";
+import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 const TAGS = "/deviceManagement/roleScopeTags";
 
 describe("emulator integration: role scope tags and groups", () => {
-  let h: Harness;
+  let h: TestEmulator;
   before(async () => {
-    h = await startHarness({ pageSize: 2 });
+    h = await startTestEmulator({ pageSize: 2 });
   });
   after(() => h.server.close());
 
@@ -24,7 +25,7 @@ describe("emulator integration: role scope tags and groups", () => {
     });
     const page = await h.graph("GET", TAGS);
     assert.strictEqual(page.body.value.length, 2);
-    const rest = await h.client.request("GET", page.body["@odata.nextLink"], undefined, { authorization: `Bearer ${h.token}` });
+    const rest = await h.client.request("GET", page.body["@odata.nextLink"], undefined, { authorization: `Bearer ${await h.token()}` });
     assert.deepStrictEqual(rest.body.value.map((t: any) => t.displayName), ["APAC"]);
     const filtered = await h.graph("GET", `${TAGS}?$filter=${encodeURIComponent("displayName eq 'EMEA'")}`);
     assert.deepStrictEqual(filtered.body.value.map((t: any) => t.id), ["1"]);
@@ -49,7 +50,7 @@ describe("emulator integration: role scope tags and groups", () => {
     const all = await h.graph("GET", "/groups?$top=10");
     assert.deepStrictEqual(all.body.value.map((g: any) => g.displayName).sort(), ["All Staff", "Field Engineers", "Kiosk Devices", "Sales Users"]);
     const sales = await h.client.request("GET", `/v1.0/groups?$filter=${encodeURIComponent("displayName eq 'Sales Users'")}&$select=id,displayName`, undefined, {
-      authorization: `Bearer ${h.token}`,
+      authorization: `Bearer ${await h.token()}`,
     });
     assert.deepStrictEqual(sales.body.value, [{ id: SEEDED_GROUPS.salesUsers.id, displayName: "Sales Users" }]);
     const one = await h.graph("GET", `/groups/${SEEDED_GROUPS.kioskDevices.id}`);

@@ -4,9 +4,9 @@ import * as assert from "assert";
 import { SEEDED_GROUPS, seedDeviceConfiguration, seedPortalAssignment } from "../../../emulator";
 import { resolveSettings } from "../../../provider/config";
 import { handler } from "../../../provider/dispatch";
-import { setProviderOverrides } from "../../../provider/runtime";
+import { ProviderRun } from "../../../provider/run";
 import { resolveIdByName } from "../../../sdk/lookup";
-import { impactSettled, resetImpactRegistry } from "../../../provider/impact/analyze";
+import { impactSettled } from "../../../provider/impact/analyze";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
@@ -17,14 +17,14 @@ const writes = (log: LoggedRequest[]) =>
 const FILTER = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
 
 /** What `run` writes to stderr (where impact warnings go when no engine is connected). */
-async function stderrOf(run: () => Promise<unknown>): Promise<string> {
+async function stderrOf(providerRun: ProviderRun, run: () => Promise<unknown>): Promise<string> {
   const original = process.stderr.write.bind(process.stderr);
   let text = "";
   process.stderr.write = ((chunk: string | Uint8Array) => ((text += String(chunk)), true)) as typeof process.stderr.write;
   try {
     await run();
     // Impact work runs beside the engine; what it says is final once it has settled.
-    await impactSettled();
+    await impactSettled(providerRun);
   } finally {
     process.stderr.write = original;
   }
@@ -35,8 +35,10 @@ describe("integration: adoption and lookups by name", function () {
   this.timeout(60_000);
   let emu: TestEmulator;
   let client: EmulatorClient;
+  let run: ProviderRun;
+  const freshRun = () => (run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } }));
   const checked = async (kind: string, news: Props) => {
-    const r = await handler(kind).check({}, news);
+    const r = await handler(kind, run).check({}, news);
     assert.deepStrictEqual(r.failures ?? [], []);
     return r.inputs as Props;
   };
@@ -44,7 +46,7 @@ describe("integration: adoption and lookups by name", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    freshRun();
   });
   after(() => emu.close());
 
@@ -53,28 +55,28 @@ describe("integration: adoption and lookups by name", function () {
       const tag = emu.server.store.addRoleScopeTag({ displayName: "Portal tag", description: "made by hand" });
       const inputs = await checked("ScopeTag", { displayName: "Portal tag", description: "made by hand", adoptExistingId: String(tag.id) });
       await client.clearRequests();
-      const { id, outs } = await handler("ScopeTag").create(inputs);
+      const { id, outs } = await handler("ScopeTag", run).create(inputs);
       assert.strictEqual(id, tag.id);
       assert.deepStrictEqual(writes(await client.requests()), []);
-      const read = await handler("ScopeTag").read(id, outs!);
+      const read = await handler("ScopeTag", run).read(id, outs!);
       assert.deepStrictEqual(read.inputs, inputs);
-      assert.deepStrictEqual(await handler("ScopeTag").diff(id, read.inputs!, inputs), { changes: false });
+      assert.deepStrictEqual(await handler("ScopeTag", run).diff(id, read.inputs!, inputs), { changes: false });
     });
 
     it("writes only what differs", async () => {
       const tag = emu.server.store.addRoleScopeTag({ displayName: "Drifted tag", description: "old" });
       const inputs = await checked("ScopeTag", { displayName: "Drifted tag", description: "new", adoptExistingId: String(tag.id) });
       await client.clearRequests();
-      await handler("ScopeTag").create(inputs);
+      await handler("ScopeTag", run).create(inputs);
       assert.deepStrictEqual(writes(await client.requests()).map((r) => [r.method, r.body]), [["PATCH", { description: "new" }]]);
     });
 
     it("refuses the built-in tag 0 at check, and a missing tag at create", async () => {
-      const r = await handler("ScopeTag").check({}, { displayName: "Mine", adoptExistingId: "0" });
+      const r = await handler("ScopeTag", run).check({}, { displayName: "Mine", adoptExistingId: "0" });
       assert.match(r.failures![0].reason, /`adoptExistingId` "0" is the built-in Default scope tag; it cannot be adopted/);
-      const bad = await handler("ScopeTag").check({}, { displayName: "Mine", adoptExistingId: "tag-1" });
+      const bad = await handler("ScopeTag", run).check({}, { displayName: "Mine", adoptExistingId: "tag-1" });
       assert.match(bad.failures![0].reason, /`adoptExistingId` must be a scope tag id \(digits, e\.g\. "3"\), got "tag-1"/);
-      await assert.rejects(() => handler("ScopeTag").create({ displayName: "Mine", adoptExistingId: "999" }), /`adoptExistingId` must name an existing scope tag, got "999" \(Graph answered 404\)/);
+      await assert.rejects(() => handler("ScopeTag", run).create({ displayName: "Mine", adoptExistingId: "999" }), /`adoptExistingId` must name an existing scope tag, got "999" \(Graph answered 404\)/);
     });
   });
 
@@ -107,15 +109,15 @@ describe("integration: adoption and lookups by name", function () {
     it("owns existing targets as they are, without a write; refresh and diff show nothing", async () => {
       const inputs = await checked("ProfileAssignment", { profileId, targets: targets(), adoptExisting: true });
       await client.clearRequests();
-      const { id, outs } = await handler("ProfileAssignment").create(inputs);
+      const { id, outs } = await handler("ProfileAssignment", run).create(inputs);
       assert.deepStrictEqual(writes(await client.requests()), []);
       const live = (await client.graph("GET", `/deviceManagement/deviceConfigurations/${profileId}/assignments`)).body.value as Props[];
       assert.deepStrictEqual(Object.values(outs!.assignmentIds).sort(), live.map((a) => a.id).sort());
-      const read = await handler("ProfileAssignment").read(id, outs!);
+      const read = await handler("ProfileAssignment", run).read(id, outs!);
       assert.deepStrictEqual(read.inputs, inputs);
-      assert.deepStrictEqual(await handler("ProfileAssignment").diff(id, read.inputs!, inputs), { changes: false });
+      assert.deepStrictEqual(await handler("ProfileAssignment", run).diff(id, read.inputs!, inputs), { changes: false });
       // Owned now: deleting the resource removes them.
-      await handler("ProfileAssignment").delete(id, outs!);
+      await handler("ProfileAssignment", run).delete(id, outs!);
       assert.deepStrictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${profileId}/assignments`)).body.value, []);
     });
 
@@ -127,7 +129,7 @@ describe("integration: adoption and lookups by name", function () {
       ];
       const inputs = await checked("ProfileAssignment", { profileId, targets: news, adoptExisting: true });
       await client.clearRequests();
-      await handler("ProfileAssignment").create(inputs);
+      await handler("ProfileAssignment", run).create(inputs);
       const w = writes(await client.requests()).map((r) => `${r.method} ${r.path.replace(/^.*\/assignments/, "assignments")}`);
       assert.strictEqual(w.filter((x) => x.startsWith("DELETE")).length, 1, w.join("\n"));
       assert.strictEqual(w.filter((x) => x.startsWith("POST")).length, 2, w.join("\n"));
@@ -138,7 +140,7 @@ describe("integration: adoption and lookups by name", function () {
     });
 
     it("at preview, speaks only of the targets adoption adds, also for a profile adopted in the same program", async () => {
-      resetImpactRegistry();
+      freshRun();
       const profileUrn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:EmailProfile::adopted";
       await checked("EmailProfile", {
         displayName: "Adopted",
@@ -147,7 +149,7 @@ describe("integration: adoption and lookups by name", function () {
         adoptExistingId: profileId,
         __urn: profileUrn,
       });
-      const said = await stderrOf(() =>
+      const said = await stderrOf(run, () =>
         checked("ProfileAssignment", {
           profileId: UNKNOWN, // the adopted profile's id output, unknown at preview
           targets: [...targets(), { kind: "group", groupId: SEEDED_GROUPS.allStaff.id }],
@@ -159,14 +161,14 @@ describe("integration: adoption and lookups by name", function () {
       assert.match(said, /will be delivered to "All Staff" \(120 members\)/);
       assert.doesNotMatch(said, /Sales Users|Kiosk Devices/);
       // Without adoptExisting every target is new.
-      resetImpactRegistry();
-      const plain = await stderrOf(() => checked("ProfileAssignment", { profileId, targets: targets(), __urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:ProfileAssignment::plain" }));
+      freshRun();
+      const plain = await stderrOf(run, () => checked("ProfileAssignment", { profileId, targets: targets(), __urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/intune:ProfileAssignment::plain" }));
       assert.match(plain, /will be delivered to "Sales Users"/);
     });
 
     it("without adoptExisting still refuses a target it does not own, and says how to adopt", async () => {
       const inputs = await checked("ProfileAssignment", { profileId, targets: targets() });
-      await assert.rejects(() => handler("ProfileAssignment").create(inputs), /already has an assignment for (group|exclusionGroup):.*Or set `adoptExisting: true` to take it over/);
+      await assert.rejects(() => handler("ProfileAssignment", run).create(inputs), /already has an assignment for (group|exclusionGroup):.*Or set `adoptExisting: true` to take it over/);
     });
   });
 

@@ -3,8 +3,8 @@
 // adoption, and the bad-input corpus failing in check without a single request.
 import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
-import { emailProfileHandler } from "../../../provider/resources/emailProfile";
-import { setProviderOverrides } from "../../../provider/runtime";
+import { handler } from "../../../provider/dispatch";
+import { ProviderRun } from "../../../provider/run";
 import { badInputs, inputs } from "../../support/emailCorpus";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
@@ -17,8 +17,10 @@ describe("integration: EmailProfile handler", function () {
   this.timeout(60_000);
   let emu: TestEmulator;
   let client: EmulatorClient;
+  let run: ProviderRun;
+  const profiles = () => handler("EmailProfile", run);
   const checked = async (news: Props) => {
-    const r = await emailProfileHandler.check({}, news);
+    const r = await profiles().check({}, news);
     assert.deepStrictEqual(r.failures ?? [], []);
     return r.inputs as Props;
   };
@@ -29,14 +31,14 @@ describe("integration: EmailProfile handler", function () {
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   });
   after(() => emu.close());
 
   it("fails every bad input of the corpus in check, making no request at all", async () => {
     await client.clearRequests();
     for (const [label, platform, change, property] of badInputs) {
-      const r = await emailProfileHandler.check({}, inputs(platform, change));
+      const r = await profiles().check({}, inputs(platform, change));
       assert.ok(r.failures?.some((f) => f.property === property), `${label}: ${JSON.stringify(r.failures)}`);
     }
     assert.deepStrictEqual(graphCalls(await client.requests()), []);
@@ -44,27 +46,27 @@ describe("integration: EmailProfile handler", function () {
 
   it("creates, reads, updates only what changed, and deletes (404 counts as done)", async () => {
     const news = await checked(inputs("windows10", { displayName: "Integration Windows", settings: { syncCalendar: true } }));
-    const { id, outs } = await emailProfileHandler.create(news);
+    const { id, outs } = await profiles().create(news);
     assert.strictEqual(outs!.odataType, "#microsoft.graph.windows10EasEmailProfileConfiguration");
     assert.strictEqual(outs!.version, 1);
-    const read = await emailProfileHandler.read(id, outs!);
+    const read = await profiles().read(id, outs!);
     // What read reports as inputs is what check produced: refresh shows no drift.
     assert.deepStrictEqual(read.inputs!.settings, news.settings);
 
     const changed = await checked(inputs("windows10", { displayName: "Integration Windows", settings: { syncCalendar: true, durationOfEmailToSync: "oneWeek" } }));
     await client.clearRequests();
-    const updated = await emailProfileHandler.update(id, news, changed);
+    const updated = await profiles().update(id, news, changed);
     const patches = graphCalls(await client.requests()).filter((r) => r.method === "PATCH");
     assert.deepStrictEqual(patches.map((p) => p.body), [{ "@odata.type": "#microsoft.graph.windows10EasEmailProfileConfiguration", durationOfEmailToSync: "oneWeek" }]);
     assert.strictEqual(updated.outs!.version, 2);
 
     await client.graph("PATCH", `/deviceManagement/deviceConfigurations/${id}`, { "@odata.type": "#microsoft.graph.windows10EasEmailProfileConfiguration", syncCalendar: false });
-    assert.strictEqual((await emailProfileHandler.read(id, updated.outs!)).inputs!.settings.syncCalendar, false, "drift shows in read's inputs");
+    assert.strictEqual((await profiles().read(id, updated.outs!)).inputs!.settings.syncCalendar, false, "drift shows in read's inputs");
 
-    await emailProfileHandler.delete(id, updated.outs!);
+    await profiles().delete(id, updated.outs!);
     assert.strictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${id}`)).status, 404);
-    await emailProfileHandler.delete(id, updated.outs!);
-    assert.deepStrictEqual(await emailProfileHandler.read(id, updated.outs!), { id: "" });
+    await profiles().delete(id, updated.outs!);
+    assert.deepStrictEqual(await profiles().read(id, updated.outs!), { id: "" });
   });
 
   it("binds the identity certificate on create and moves it with $ref", async () => {
@@ -73,14 +75,14 @@ describe("integration: EmailProfile handler", function () {
     const [a, b] = [await scep("SCEP A"), await scep("SCEP B")];
     const news = await checked(inputs("iosIpados", { displayName: "Integration cert", settings: { authenticationMethod: "certificate" }, identityCertificateId: a }));
     await client.clearRequests();
-    const { id, outs } = await emailProfileHandler.create(news);
+    const { id, outs } = await profiles().create(news);
     const post = graphCalls(await client.requests()).find((r) => r.method === "POST")!;
     assert.match((post.body as Props)["identityCertificate@odata.bind"], new RegExp(`/beta/deviceManagement/deviceConfigurations/${a}$`));
-    assert.strictEqual((await emailProfileHandler.read(id, outs!)).inputs!.identityCertificateId, a);
+    assert.strictEqual((await profiles().read(id, outs!)).inputs!.identityCertificateId, a);
 
     const moved = { ...news, identityCertificateId: b };
     await client.clearRequests();
-    await emailProfileHandler.update(id, news, moved);
+    await profiles().update(id, news, moved);
     const writes = graphCalls(await client.requests()).filter((r) => r.method !== "GET" && !r.path.endsWith("/$batch"));
     assert.deepStrictEqual(writes.map((r) => [r.method, r.path.replace(id, "{id}")]), [
       ["PUT", "/beta/deviceManagement/deviceConfigurations/{id}/microsoft.graph.iosEasEmailProfileConfiguration/identityCertificate/$ref"],
@@ -92,14 +94,14 @@ describe("integration: EmailProfile handler", function () {
   it("finds the profile of a create whose response was lost after the commit: exactly one profile", async () => {
     const news = await checked(inputs("androidDeviceAdministrator", { displayName: "Integration lost response" }));
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations" }, fault: "reset-after", count: 1 });
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profiles().create(news);
     const found = await emailProfiles("Integration lost response");
     assert.deepStrictEqual(found.map((p) => p.id), [id]);
   });
 
   it("keeps a profile whose certificate link failed after the create in state, to be finished by the next up", async () => {
     const news = await checked(inputs("iosIpados", { displayName: "Integration partial", settings: { authenticationMethod: "certificate" }, identityCertificateId: "00000000-0000-0000-0000-00000000dead" }));
-    await assert.rejects(emailProfileHandler.create(news), (e: Error) => {
+    await assert.rejects(profiles().create(news), (e: Error) => {
       // Binding a missing certificate on create is refused by Graph before anything is written...
       assert.ok(!isInitError(e), e.message);
       return true;
@@ -109,7 +111,7 @@ describe("integration: EmailProfile handler", function () {
     // ...but a failure after the create (the read-back here) leaves a recorded, resumable resource.
     await client.injectFault({ match: { method: "GET", path: "deviceConfigurations/" }, fault: "error", count: 20 });
     const ok = await checked(inputs("iosIpados", { displayName: "Integration partial" }));
-    const err = await emailProfileHandler.create(ok).then(
+    const err = await profiles().create(ok).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -117,7 +119,7 @@ describe("integration: EmailProfile handler", function () {
     assert.ok(isInitError(err), String(err));
     const [created] = await emailProfiles("Integration partial");
     assert.strictEqual((err as { id: string }).id, created.id);
-    const next = await emailProfileHandler.update(created.id, (err as { properties: Props }).properties, ok);
+    const next = await profiles().update(created.id, (err as { properties: Props }).properties, ok);
     assert.strictEqual(next.outs!.displayName, "Integration partial");
   });
 
@@ -131,10 +133,10 @@ describe("integration: EmailProfile handler", function () {
       usernameSource: "userPrincipalName",
     });
     const news = await checked(inputs("iosIpados", { displayName: "Adopted", adoptExistingId: existing.body.id }));
-    const { id } = await emailProfileHandler.create(news);
+    const { id } = await profiles().create(news);
     assert.strictEqual(id, existing.body.id);
     assert.strictEqual((await live(id)).displayName, "Adopted");
     const wrong = await checked(inputs("windows10", { displayName: "Adopted", adoptExistingId: existing.body.id }));
-    await assert.rejects(emailProfileHandler.create(wrong), /is a #microsoft\.graph\.iosEasEmailProfileConfiguration, but platform "windows10"/);
+    await assert.rejects(profiles().create(wrong), /is a #microsoft\.graph\.iosEasEmailProfileConfiguration, but platform "windows10"/);
   });
 });

@@ -5,7 +5,7 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { resolveSettings } from "../../../provider/config";
 import { isGraphRequestError } from "../../../provider/errors";
 import { GraphApi, createCredential, isLostResponse } from "../../../provider/graph";
-import { graph, setProviderOverrides } from "../../../provider/runtime";
+import { ProviderRun } from "../../../provider/run";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
@@ -102,15 +102,15 @@ describe("integration: Graph client retries, tokens and limits", function () {
       assert.strictEqual(log.filter((r) => r.path.includes("roleScopeTags/0") && r.status === 200).length, 50);
     });
 
-    it("runtime.graph() keeps the credential when the Graph access is rebuilt", async () => {
+    it("a new run (the engine reconfigured) keeps the process's credential", async () => {
       await start();
       const settings = resolveSettings((k) => emu.config[k], {});
-      setProviderOverrides({ settings, graphOptions: {} });
-      await graph().getRequired("/deviceManagement/roleScopeTags/0");
-      const first = graph().credential;
-      setProviderOverrides({ settings, graphOptions: { maxAttempts: 2 } });
-      await graph().getRequired("/deviceManagement/roleScopeTags/0");
-      assert.strictEqual(graph().credential, first);
+      const firstRun = new ProviderRun(settings, { graphOptions: {} });
+      await firstRun.graph.getRequired("/deviceManagement/roleScopeTags/0");
+      const nextRun = new ProviderRun(settings, { graphOptions: { maxAttempts: 2 } });
+      await nextRun.graph.getRequired("/deviceManagement/roleScopeTags/0");
+      assert.notStrictEqual(nextRun.graph, firstRun.graph);
+      assert.strictEqual(nextRun.graph.credential, firstRun.graph.credential);
       assert.strictEqual((await client.requests()).filter(isTokenRequest).length, 1);
     });
 

@@ -1,6 +1,14 @@
 // The exporter's offline parts: flags (strict), names, which settings are declared, and rendering.
 import * as assert from "assert";
-import { declaredSettings, ExportUsageError, kebabName, parseExportArgs, renderProject, type TenantSnapshot } from "../../../cli/export";
+import { declaredSettings, kebabName, renderProject, type TenantSnapshot } from "../../../cli/export";
+import { parseCommandLine, UsageError } from "../../../cli/args";
+import { commands, exportOptions } from "../../../cli/commands";
+
+/** `export`'s flags through the CLI's one parser, as `pulumi-intune export …` parses them. */
+const parseExportArgs = (argv: string[]) => {
+  const parsed = parseCommandLine(commands, ["export", ...argv]);
+  return parsed.help ? ("help" as const) : exportOptions(parsed.values);
+};
 
 const render = (t: TenantSnapshot, groupsByName = false) =>
   renderProject(t, {
@@ -57,15 +65,15 @@ describe("export flags", () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [["--outdir", "x"], /Unknown option '--outdir'/],
-    [["stray"], /Unexpected argument 'stray'/],
-    [["--groups-by-name=yes"], /--groups-by-name/],
-    [["--select", "emailProfiles,groups"], /^--select takes a comma list of emailProfiles, scopeTags, assignments; got "groups" in "emailProfiles,groups"$/],
-    [["--out", ""], /^--out must not be empty, got ""$/],
+    [["--outdir", "x"], /^`export` takes .*; got unknown option "--outdir"$/],
+    [["stray"], /^`export` takes no positional arguments; got "stray"$/],
+    [["--groups-by-name=yes"], /^`--groups-by-name` takes no value; got "yes"$/],
+    [["--select", "emailProfiles,groups"], /^`--select` takes emailProfiles, scopeTags, assignments; got "groups"$/],
+    [["--out", ""], /^`--out` needs a value \(DIR\); got ""$/],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${argv.join(" ")}`, () => {
-      assert.throws(() => parseExportArgs(argv), (e: unknown) => e instanceof ExportUsageError && message.test((e as Error).message));
+      assert.throws(() => parseExportArgs(argv), (e: unknown) => e instanceof UsageError && message.test((e as Error).message));
     });
   }
 });

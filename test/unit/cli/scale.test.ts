@@ -2,7 +2,7 @@
 // pair by pair) becomes a comment under GitHub's 65,536 characters, grouped and ranked, with the full
 // report in the --out file.
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +11,7 @@ import { parsePreviewJson } from "../../../cli/previewJson";
 import { buildReport, COMMENT_LIMIT, DIAGRAM_EDGES_MAX, renderComment, renderMarkdown, type ReviewReport } from "../../../cli/review";
 import { quotedList, renderFact } from "../../../provider/impact/facts";
 import { bigGroups, bigPreview, bigUrn } from "../../support/bigPreview";
+import { sourceBinArgs, sourceBinEnv } from "../../support/sourceBin";
 
 const findingLines = (md: string) => md.split("\n").filter((l) => /^\d+\. \S+ \*\*(blocked|overwritten|removal|prompt|delivery)\*\*: /.test(l));
 const groupOf = (id: string) => Object.values(bigGroups).find((g) => g.id === id)!;
@@ -92,16 +93,13 @@ describe("cli: review of a 1,000-profile / 100-assignment preview", function () 
     assert.match(comment, /_…and \d+ more edges not drawn; every finding is listed above\._/);
   });
 
-  it("writes the full, untrimmed report to --out and the comment to stdout (the built bin)", () => {
-    const repo = path.resolve(__dirname, "../../..");
-    const bin = path.join(repo, "dist/cli/bin.js");
-    if (!fs.existsSync(bin)) execFileSync("npm", ["run", "--silent", "build"], { cwd: repo, stdio: "inherit" });
+  it("writes the full, untrimmed report to --out and the comment to stdout (the bin as a process)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-intune-scale-"));
     try {
       const input = path.join(dir, "preview.json");
       fs.writeFileSync(input, JSON.stringify(big.preview));
       const out = path.join(dir, "review-full.md");
-      const r = spawnSync(process.execPath, [bin, "review", input, "--out", out, "--fail-on", "impact"], { encoding: "utf8", maxBuffer: 64 << 20 });
+      const r = spawnSync(process.execPath, sourceBinArgs("cli/bin.ts", ["review", input, "--out", out, "--fail-on", "impact"]), { encoding: "utf8", maxBuffer: 64 << 20, env: sourceBinEnv() });
       assert.strictEqual(r.status, 3, r.stderr);
       assert.strictEqual(r.stdout, comment);
       const written = fs.readFileSync(out, "utf8");
@@ -112,7 +110,7 @@ describe("cli: review of a 1,000-profile / 100-assignment preview", function () 
       assert.ok(written.includes("| `settings.hostName` | `\"outlook.office365.com\"` | `\"mail.contoso.com\"` |"), "property values are all there");
       assert.doesNotMatch(written, /Left out of this comment/);
       const json = path.join(dir, "review.json");
-      const j = spawnSync(process.execPath, [bin, "review", input, "--format", "json", "--out", json], { encoding: "utf8", maxBuffer: 256 << 20 });
+      const j = spawnSync(process.execPath, sourceBinArgs("cli/bin.ts", ["review", input, "--format", "json", "--out", json]), { encoding: "utf8", maxBuffer: 256 << 20, env: sourceBinEnv() });
       assert.strictEqual(j.status, 0, j.stderr);
       const parsed = JSON.parse(fs.readFileSync(json, "utf8")) as ReviewReport;
       assert.strictEqual(parsed.resources.length, 1100);

@@ -4,15 +4,21 @@ import * as assert from "assert";
 import {
   type StackProfile,
   type TenantStatus,
-  StatusUsageError,
   buildStatusReport,
   configFromJson,
-  parseStatusArgs,
   profilesFromExport,
   renderStatusMarkdown,
-  runStatusCommand,
   statusExitCode,
 } from "../../../cli/status";
+import { parseCommandLine, UsageError } from "../../../cli/args";
+import { commands, statusOptions } from "../../../cli/commands";
+import { main } from "../../../cli/main";
+
+/** `status`'s flags through the CLI's one parser, as `pulumi-intune status …` parses them. */
+const parseStatus = (argv: string[]) => {
+  const parsed = parseCommandLine(commands, ["status", ...argv]);
+  return parsed.help ? "help" : statusOptions(parsed.values);
+};
 
 const iosSettings = { hostName: "outlook.office365.com", emailAddressSource: "primarySmtpAddress", accountName: "Work mail" };
 const P = {
@@ -39,31 +45,32 @@ function tenant(statuses: Record<string, ReturnType<typeof row>[]>, certificateN
 
 describe("pulumi-intune status: flags", () => {
   it("parses --stack, --cwd and --format (default markdown)", () => {
-    const o = parseStatusArgs(["--stack", "prod", "--cwd", "/tmp/x", "--format=json"]);
-    assert.deepStrictEqual(o, { stack: "prod", cwd: "/tmp/x", format: "json", help: false });
-    assert.strictEqual(parseStatusArgs(["--stack", "prod"]).format, "markdown");
-    assert.strictEqual(parseStatusArgs(["--help"]).help, true);
+    const o = parseStatus(["--stack", "prod", "--cwd", "/tmp/x", "--format=json"]);
+    assert.deepStrictEqual(o, { stack: "prod", cwd: "/tmp/x", format: "json" });
+    assert.deepStrictEqual(parseStatus(["--stack", "prod"]), { stack: "prod", cwd: process.cwd(), format: "markdown" });
+    assert.strictEqual(parseStatus(["--help"]), "help");
   });
 
   it("refuses unknown flags, positionals, a missing stack and a bad format, naming the flag and value", () => {
     const fails = (argv: string[], pattern: RegExp) =>
-      assert.throws(() => parseStatusArgs(argv), (e: unknown) => e instanceof StatusUsageError && pattern.test(e.message));
-    fails(["--stack", "a", "--colour"], /^unknown flag --colour/);
-    fails(["--stack", "a", "extra"], /^unexpected argument "extra"/);
-    fails([], /^--stack is required .*got nothing$/);
-    fails(["--stack", ""], /^--stack is required .*got ""$/);
-    fails(["--stack", "a", "--format", "xml"], /^--format must be "markdown" or "json", got "xml"$/);
-    fails(["--stack"], /--stack/);
+      assert.throws(() => parseStatus(argv), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
+    fails(["--stack", "a", "--colour"], /^`status` takes --stack, --cwd, --format, --help; got unknown option "--colour"$/);
+    fails(["--stack", "a", "extra"], /^`status` takes no positional arguments; got "extra"$/);
+    fails([], /^`status` needs `--stack NAME`; got nothing$/);
+    fails(["--stack", ""], /^`--stack` needs a value \(NAME\); got ""$/);
+    fails(["--stack", " "], /^`--stack` needs a value \(NAME\); got " "$/);
+    fails(["--stack", "a", "--format", "xml"], /^`--format` takes markdown, json; got "xml"$/);
+    fails(["--stack"], /^`--stack` needs a value \(NAME\); got nothing$/);
   });
 
   it("exits 1 with the usage on bad flags, 0 with it on --help", async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), env: {} };
-    assert.strictEqual(await runStatusCommand(["--nope"], io), 1);
-    assert.match(err.join(""), /pulumi-intune status: unknown flag --nope[\s\S]*usage: pulumi-intune status --stack NAME/);
-    assert.strictEqual(await runStatusCommand(["-h"], io), 0);
-    assert.match(out.join(""), /^usage: pulumi-intune status/);
+    const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), env: {}, readInput: () => Promise.reject(new Error("no input")) };
+    assert.strictEqual(await main(["status", "--nope"], io), 1);
+    assert.match(err.join(""), /pulumi-intune: `status` takes .*; got unknown option "--nope"[\s\S]*usage:\n  pulumi-intune status --stack NAME/);
+    assert.strictEqual(await main(["status", "-h"], io), 0);
+    assert.match(out.join(""), /^usage:\n  pulumi-intune status/);
   });
 });
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { DEFAULT_GRANTED_ROLES, type EmulatorServer, createServer } from "../../../emulator";
-import { EmulatorClient } from "../../support/emulatorClient";
+import { DEFAULT_GRANTED_ROLES, type EmulatorServer } from "../../../emulator";
+import type { EmulatorClient } from "../../support/emulatorClient";
+import { startTestEmulator } from "../../support/testEmulator";
 
 const CONFIGS = "/beta/deviceManagement/deviceConfigurations";
 const TAGS = "/beta/deviceManagement/roleScopeTags";
@@ -17,9 +18,9 @@ describe("emulator pipeline: stage order, dialects, faults and config", () => {
   let client: EmulatorClient;
   let auth: Record<string, string>;
   before(async () => {
-    server = createServer();
-    client = new EmulatorClient(await server.start());
-    auth = { authorization: `Bearer ${await client.token()}` };
+    const emulator = await startTestEmulator();
+    ({ server, client } = emulator);
+    auth = { authorization: `Bearer ${await emulator.token()}` };
   });
   after(() => server.close());
   beforeEach(() => {
@@ -27,8 +28,8 @@ describe("emulator pipeline: stage order, dialects, faults and config", () => {
     server.configure({ dialect: "schema", grantedRoles: [...DEFAULT_GRANTED_ROLES], chaos: { rate: 0, seed: 0, identity: false } });
   });
 
-  it("runs route → authenticate → validate → faults → throttle → handle → serialize", () => {
-    assert.deepStrictEqual(server.stageNames, ["route", "authenticate", "validate", "faults", "throttle", "handle", "serialize"]);
+  it("runs route → authenticate → validate → faults → throttle → handle → faults-after-commit → serialize", () => {
+    assert.deepStrictEqual(server.stageNames, ["route", "authenticate", "validate", "faults", "throttle", "handle", "faults-after-commit", "serialize"]);
   });
 
   it("answers 401 before 400: an invalid body with a bad or missing token is a 401", async () => {

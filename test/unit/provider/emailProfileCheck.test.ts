@@ -7,9 +7,20 @@ import { UNKNOWN } from "../../../provider/validation";
 import { badInputs as rows, inputs, platforms } from "../../support/emailCorpus";
 
 describe("EmailProfile check: bad inputs fail at preview", () => {
-  it(`has a corpus of at least 60 bad inputs over all six platforms (${rows.length})`, () => {
-    assert.ok(rows.length >= 60, `${rows.length}`);
-    for (const p of platforms) assert.ok(rows.filter((r) => r[1] === p).length >= 8, p);
+  // Counting the rows alone would hold with the check switched off: count the rows the check rejects on
+  // their property, where the same profile without the row's change passes (so the change is the cause).
+  it(`rejects at least 60 bad inputs over all six platforms, each because of its change (${rows.length} rows)`, () => {
+    const caught = rows.filter(([, platform, change, property]) => {
+      // Rows whose change is the platform itself are compared with a supported platform.
+      const control = (platforms as readonly string[]).includes(platform) ? platform : "iosIpados";
+      const withoutChange = checkEmailProfileInputs(inputs(control)).failures.filter((f) => f.property === property);
+      const withChange = checkEmailProfileInputs(inputs(platform, change)).failures.filter((f) => f.property === property);
+      return withoutChange.length === 0 && withChange.length > 0;
+    });
+    const missed = rows.filter((r) => !caught.includes(r)).map((r) => r[0]);
+    assert.deepStrictEqual(missed, [], "rows not rejected because of their change");
+    assert.ok(caught.length >= 60, `${caught.length}`);
+    for (const p of platforms) assert.ok(caught.filter((r) => r[1] === p).length >= 8, p);
   });
   for (const [label, platform, change, property, reason] of rows) {
     it(label, () => {

@@ -3,6 +3,7 @@
 // answer (unset nullable properties null), and a sparse answer (unset properties absent). The bodies are
 // written here from the published facts (docs/graph-behaviour.md), not copied from anywhere.
 import * as assert from "assert";
+import type { EmailProfileInputs } from "../../../provider/email/inputs";
 import { checkEmailProfileInputs, declaredOf, inputsAsObserved, observeProfile, planIsEmpty, planProfile, baselineOf } from "../../../provider/email";
 
 type Props = Record<string, any>;
@@ -60,10 +61,11 @@ const program = {
   settings: { hostName: "outlook.office365.com", accountName: "Work", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", easServices: ["email", "calendars"] },
 };
 
-function checked(p: Props): Props {
-  const { inputs, failures } = checkEmailProfileInputs(p);
-  assert.deepStrictEqual(failures, []);
-  return inputs;
+function checked(p: Props): EmailProfileInputs {
+  const result = checkEmailProfileInputs(p);
+  assert.deepStrictEqual(result.failures, []);
+  assert.ok(result.valid);
+  return result.inputs;
 }
 
 /** What the create sends on the wire for the program (flags comma-joined). */
@@ -132,6 +134,22 @@ for (const dialect of ["live", "schema", "sparse"] as const) {
       assert.ok(planIsEmpty(planProfile("iosIpados", tagged, now, baselineOf(now), tagged)));
       const none = declaredOf(checked({ ...program, scopeTagIds: [] }));
       assert.ok(planIsEmpty(planProfile("iosIpados", none, observed, baseline, none)), "[] means the Default tag \"0\"");
+    });
+
+    it("a declared empty description is the tenant's null: no change, and refresh keeps the declared \"\"", () => {
+      const empty = declaredOf(checked({ ...program, description: "" }));
+      assert.ok(planIsEmpty(planProfile("iosIpados", empty, observed, baseline, empty)));
+      assert.strictEqual(inputsAsObserved("iosIpados", empty, observed, baseline).description, "");
+    });
+
+    it("scope tags in the tenant's order, or an empty answer for the Default tag, are no change", () => {
+      const tagged = declaredOf(checked({ ...program, scopeTagIds: ["3", "7"] }));
+      const reordered = observeProfile("iosIpados", { ...afterCreate, roleScopeTagIds: ["7", "3"] }, {});
+      assert.ok(planIsEmpty(planProfile("iosIpados", tagged, reordered, baselineOf(reordered), tagged)));
+      assert.deepStrictEqual(inputsAsObserved("iosIpados", tagged, reordered, baselineOf(reordered)).scopeTagIds, ["3", "7"]);
+      const defaultTag = declaredOf(checked({ ...program, scopeTagIds: ["0"] }));
+      const emptyAnswer = observeProfile("iosIpados", { ...afterCreate, roleScopeTagIds: [] }, {});
+      assert.ok(planIsEmpty(planProfile("iosIpados", defaultTag, emptyAnswer, baselineOf(emptyAnswer), defaultTag)));
     });
 
     it("a changed declared value is planned as a PATCH of that setting only", () => {

@@ -10,11 +10,15 @@ const requireFromString: (code: string) => { handler(): Record<string, (...args:
 describe("unit: the hand-written provider module of our resources", () => {
   const cwd = process.cwd();
   let project: string;
-  // A program directory whose node_modules has the package (this repository, linked), as users have it.
+  // A program directory whose node_modules has the package, as users have it, except that the module the
+  // provider module loads by name forwards to the sources: a unit test must not run a stale dist/.
   before(() => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), "provider-module-"));
-    fs.mkdirSync(path.join(project, "node_modules"));
-    fs.symlinkSync(path.join(__dirname, "..", "..", ".."), path.join(project, "node_modules", "pulumi-intune"));
+    const pkg = path.join(project, "node_modules", "pulumi-intune");
+    fs.mkdirSync(path.join(pkg, "dist", "provider"), { recursive: true });
+    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "pulumi-intune", main: "dist/index.js" }));
+    const source = path.join(__dirname, "..", "..", "..", "provider", "dispatch.ts");
+    fs.writeFileSync(path.join(pkg, "dist", "provider", "dispatch.js"), `module.exports = require(${JSON.stringify(source)});\n`);
     process.chdir(project);
   });
   after(() => {
