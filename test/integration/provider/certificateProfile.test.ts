@@ -5,12 +5,11 @@
 import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
 import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
-import { setProviderOverrides } from "../../../provider/runtime";
+import { ProviderRun } from "../../../provider/run";
 import { DIALECTS, SEEDED_GROUPS } from "../../../emulator";
-import { impactSettled, resetImpactRegistry } from "../../../provider/impact/analyze";
+import { impactSettled } from "../../../provider/impact/analyze";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
 import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
-import { currentRun } from "../../../provider/runtime";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
@@ -38,9 +37,11 @@ for (const dialect of DIALECTS) {
   describe(`integration: certificate resources (${dialect} dialect)`, function () {
     this.timeout(60_000);
     let emu: TestEmulator;
+    let run: ProviderRun;
+    const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     let client: EmulatorClient;
     const check = async (handler: typeof certificateProfileHandler, news: Props) => {
-      const r = await handler.check({}, news);
+      const r = await handler.check(run, {}, news);
       assert.deepStrictEqual(r.failures ?? [], []);
       return r.inputs as Props;
     };
@@ -48,61 +49,61 @@ for (const dialect of DIALECTS) {
     before(async () => {
       emu = await startTestEmulator({ dialect } as any);
       client = new EmulatorClient(emu.info);
-      setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+      run = newRun();
     });
     after(() => emu.close());
 
     for (const platform of ["iosIpados", "androidDeviceAdministrator", "androidEnterpriseWorkProfile"]) {
       it(`${platform}: root and SCEP profile linked as code; read shows no drift; updates write only what changed`, async () => {
         const rootInputs = await check(trustedRootCertificateHandler, { displayName: `${platform} root`, platform, certificate: rootPem, certFileName: "root.cer" });
-        const root = await trustedRootCertificateHandler.create(rootInputs);
-        assert.match(root.outs!.subject, /CN=Contoso Integration Root/);
-        assert.match(root.outs!.thumbprint, /^[0-9A-F]{40}$/);
+        const root = await trustedRootCertificateHandler.create(run, rootInputs);
+        assert.match(String(root.outs!.subject), /CN=Contoso Integration Root/);
+        assert.match(String(root.outs!.thumbprint), /^[0-9A-F]{40}$/);
         const liveRoot = (await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).body;
         assert.strictEqual(liveRoot.trustedRootCertificate, base64DerOf(rootPem));
 
         const profileInputs = await check(certificateProfileHandler, { displayName: `${platform} SCEP`, platform, kind: "scep", trustedRootId: root.id, settings: scepSettings });
-        const scep = await certificateProfileHandler.create(profileInputs);
+        const scep = await certificateProfileHandler.create(run, profileInputs);
         assert.strictEqual(scep.outs!.trustedRootId, root.id);
-        const link = await client.graph("GET", `/deviceManagement/deviceConfigurations/${scep.id}/${scep.outs!.odataType.slice(1)}/rootCertificate`);
+        const link = await client.graph("GET", `/deviceManagement/deviceConfigurations/${scep.id}/${String(scep.outs!.odataType).slice(1)}/rootCertificate`);
         assert.strictEqual(link.body.id, root.id);
 
         // Refresh: inputs as the tenant reports them equal the program's; diff says no change.
         for (const [handler, id, outs, inputs] of [[trustedRootCertificateHandler, root.id, root.outs!, rootInputs], [certificateProfileHandler, scep.id, scep.outs!, profileInputs]] as const) {
-          const read = await handler.read(id, outs);
+          const read = await handler.read(run, id, outs);
           assert.deepStrictEqual(read.inputs!.settings, inputs.settings, `${platform}: refreshed settings`);
-          const d = await handler.diff(id, read.props!, inputs);
+          const d = await handler.diff(run, id, read.props!, inputs);
           assert.strictEqual(d.changes, false, `${platform}: ${JSON.stringify(d)}`);
         }
 
         // An update of one setting PATCHes only that; a new root is linked with PUT $ref.
-        const root2 = await trustedRootCertificateHandler.create(await check(trustedRootCertificateHandler, { displayName: `${platform} root 2`, platform, certificate: otherRootPem }));
+        const root2 = await trustedRootCertificateHandler.create(run, await check(trustedRootCertificateHandler, { displayName: `${platform} root 2`, platform, certificate: otherRootPem }));
         await client.clearRequests();
         const news = await check(certificateProfileHandler, { ...profileInputs, trustedRootId: root2.id, settings: { ...scepSettings, renewalThresholdPercentage: 25 } });
-        assert.deepStrictEqual((await certificateProfileHandler.diff(scep.id, scep.outs!, news)).changes, undefined);
-        const updated = await certificateProfileHandler.update(scep.id, scep.outs!, news);
+        assert.deepStrictEqual((await certificateProfileHandler.diff(run, scep.id, scep.outs!, news)).changes, undefined);
+        const updated = await certificateProfileHandler.update(run, scep.id, scep.outs!, news);
         assert.strictEqual(updated.outs!.trustedRootId, root2.id);
         const log = writes(await client.requests());
         assert.deepStrictEqual(log.map((r) => r.method), ["PUT", "PATCH"]);
         assert.deepStrictEqual(Object.keys(log[1].body as object).sort(), ["@odata.type", "renewalThresholdPercentage"]);
 
-        await certificateProfileHandler.delete(scep.id, updated.outs!);
-        await trustedRootCertificateHandler.delete(root.id, root.outs!);
-        await trustedRootCertificateHandler.delete(root2.id, root2.outs!);
+        await certificateProfileHandler.delete(run, scep.id, updated.outs!);
+        await trustedRootCertificateHandler.delete(run, root.id, root.outs!);
+        await trustedRootCertificateHandler.delete(run, root2.id, root2.outs!);
       });
     }
 
     it("a changed root certificate in the portal shows as drift of `settings.trustedRootCertificate` and `certificate`", async () => {
       const inputs = await check(trustedRootCertificateHandler, { displayName: "drift root", platform: "iosIpados", certificate: rootPem });
-      const root = await trustedRootCertificateHandler.create(inputs);
+      const root = await trustedRootCertificateHandler.create(run, inputs);
       await client.graph("PATCH", `/deviceManagement/deviceConfigurations/${root.id}`, { "@odata.type": "#microsoft.graph.iosTrustedRootCertificate", trustedRootCertificate: base64DerOf(otherRootPem) });
-      const read = await trustedRootCertificateHandler.read(root.id, root.outs!);
+      const read = await trustedRootCertificateHandler.read(run, root.id, root.outs!);
       assert.strictEqual(read.inputs!.certificate, base64DerOf(otherRootPem));
-      assert.match(read.props!.subject, /Second Root/);
-      assert.deepStrictEqual((await trustedRootCertificateHandler.diff(root.id, read.props!, inputs)).changes, undefined);
+      assert.match(String(read.props!.subject), /Second Root/);
+      assert.deepStrictEqual((await trustedRootCertificateHandler.diff(run, root.id, read.props!, inputs)).changes, undefined);
       await client.clearRequests();
-      const fixed = await trustedRootCertificateHandler.update(root.id, read.props!, inputs);
-      assert.match(fixed.outs!.subject, /Integration Root/);
+      const fixed = await trustedRootCertificateHandler.update(run, root.id, read.props!, inputs);
+      assert.match(String(fixed.outs!.subject), /Integration Root/);
       assert.deepStrictEqual(writes(await client.requests()).map((r) => r.method), ["PATCH"]);
     });
 
@@ -115,8 +116,8 @@ for (const dialect of DIALECTS) {
       });
       assert.strictEqual(pkcs.status, 201, JSON.stringify(pkcs.body));
       await client.clearRequests();
-      const root = await trustedRootCertificateHandler.create(await check(trustedRootCertificateHandler, { displayName: "portal root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, adoptExistingId: made.body.id }));
-      const profile = await certificateProfileHandler.create(await check(certificateProfileHandler, {
+      const root = await trustedRootCertificateHandler.create(run, await check(trustedRootCertificateHandler, { displayName: "portal root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, adoptExistingId: made.body.id }));
+      const profile = await certificateProfileHandler.create(run, await check(certificateProfileHandler, {
         displayName: "portal pkcs", platform: "androidEnterpriseWorkProfile", kind: "pkcs", trustedRootId: root.id, adoptExistingId: pkcs.body.id,
         settings: { subjectNameFormat: "commonNameAsEmail", certificationAuthority: "ca.contoso.com", certificationAuthorityName: "Contoso CA", certificateTemplateName: "User", certificateValidityPeriodScale: "months", certificateValidityPeriodValue: 12 },
       }));
@@ -127,20 +128,20 @@ for (const dialect of DIALECTS) {
     it("a create whose answer is lost is found again, never duplicated", async () => {
       const inputs = await check(trustedRootCertificateHandler, { displayName: "lost answer root", platform: "iosIpados", certificate: rootPem });
       await client.injectFault({ match: { method: "POST", path: "deviceConfigurations$" }, fault: "reset-after", count: 1 });
-      const root = await trustedRootCertificateHandler.create(inputs);
+      const root = await trustedRootCertificateHandler.create(run, inputs);
       const all = (await client.graph("GET", "/deviceManagement/deviceConfigurations")).body.value.filter((p: Props) => p.displayName === "lost answer root");
       assert.deepStrictEqual(all.map((p: Props) => p.id), [root.id]);
     });
 
     it("bad input fails in check without a request: non-CA, expired, bad variable, http URL, cross-platform root", async () => {
       await client.clearRequests();
-      const leaf = await trustedRootCertificateHandler.check({}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ ca: false }) });
+      const leaf = await trustedRootCertificateHandler.check(run, {}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ ca: false }) });
       assert.match(leaf.failures![0].reason, /must be a CA certificate/);
-      const expired = await trustedRootCertificateHandler.check({}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ notBefore: new Date(Date.now() - 9e9), notAfter: new Date(Date.now() - 1e8) }) });
+      const expired = await trustedRootCertificateHandler.check(run, {}, { displayName: "x", platform: "iosIpados", certificate: testCertificatePem({ notBefore: new Date(Date.now() - 9e9), notAfter: new Date(Date.now() - 1e8) }) });
       assert.match(expired.failures![0].reason, /must not be expired/);
-      const variable = await certificateProfileHandler.check({}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: { ...scepSettings, subjectNameFormatString: "CN={{Mail}}" } });
+      const variable = await certificateProfileHandler.check(run, {}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: { ...scepSettings, subjectNameFormatString: "CN={{Mail}}" } });
       assert.match(variable.failures![0].reason, /unknown variable \{\{Mail\}\}/);
-      const cross = await certificateProfileHandler.check({}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: scepSettings, __linkedPlatforms: { trustedRootId: "androidDeviceAdministrator" } });
+      const cross = await certificateProfileHandler.check(run, {}, { displayName: "x", platform: "iosIpados", kind: "scep", trustedRootId: "r", settings: scepSettings, __linkedPlatforms: { trustedRootId: "androidDeviceAdministrator" } });
       assert.match(cross.failures![0].reason, /got a trusted root of platform "androidDeviceAdministrator"/);
       assert.deepStrictEqual(graphCalls(await client.requests()), []);
     });
@@ -152,27 +153,29 @@ for (const dialect of DIALECTS) {
 describe("integration: deleting a referenced root", function () {
   this.timeout(60_000);
   let emu: TestEmulator;
+  let run: ProviderRun;
+  const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let client: EmulatorClient;
   const make = async () => {
-    const rootInputs = (await trustedRootCertificateHandler.check({}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as Props;
-    const root = await trustedRootCertificateHandler.create(rootInputs);
-    const scepInputs = (await certificateProfileHandler.check({}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as Props;
-    return { root, rootInputs, scep: await certificateProfileHandler.create(scepInputs), scepInputs };
+    const rootInputs = (await trustedRootCertificateHandler.check(run, {}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as Props;
+    const root = await trustedRootCertificateHandler.create(run, rootInputs);
+    const scepInputs = (await certificateProfileHandler.check(run, {}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as Props;
+    return { root, rootInputs, scep: await certificateProfileHandler.create(run, scepInputs), scepInputs };
   };
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    run = newRun();
   });
   after(() => emu.close());
 
   it("refuse: the delete fails naming the referrer, the root stays (in the tenant and the stack); unlinked first, it goes", async () => {
     await client.config({ referencedDelete: "refuse" });
     const { root, scep } = await make();
-    await assert.rejects(() => trustedRootCertificateHandler.delete(root.id, root.outs!), (e: Error) => e.message.includes(`trusted root ${root.id} was not deleted, it stays in the stack`) && e.message.includes(scep.id));
+    await assert.rejects(() => trustedRootCertificateHandler.delete(run, root.id, root.outs!), (e: Error) => e.message.includes(`trusted root ${root.id} was not deleted, it stays in the stack`) && e.message.includes(scep.id));
     assert.strictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 200);
-    await certificateProfileHandler.delete(scep.id, scep.outs!);
-    await trustedRootCertificateHandler.delete(root.id, root.outs!);
+    await certificateProfileHandler.delete(run, scep.id, scep.outs!);
+    await trustedRootCertificateHandler.delete(run, root.id, root.outs!);
     assert.strictEqual((await client.graph("GET", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 404);
   });
 
@@ -180,14 +183,14 @@ describe("integration: deleting a referenced root", function () {
     await client.config({ referencedDelete: "dangle" });
     const { root, scep, scepInputs, rootInputs } = await make();
     assert.strictEqual((await client.graph("DELETE", `/deviceManagement/deviceConfigurations/${root.id}`)).status, 200);
-    assert.deepStrictEqual(await trustedRootCertificateHandler.read(root.id, root.outs!), { id: "" });
-    const read = await certificateProfileHandler.read(scep.id, scep.outs!);
+    assert.deepStrictEqual(await trustedRootCertificateHandler.read(run, root.id, root.outs!), { id: "" });
+    const read = await certificateProfileHandler.read(run, scep.id, scep.outs!);
     assert.strictEqual(read.inputs!.trustedRootId, undefined);
     // The next up creates the root again and links it: the profile is never left pointing at nothing.
-    const again = await trustedRootCertificateHandler.create(rootInputs);
-    const news = (await certificateProfileHandler.check({}, { ...scepInputs, trustedRootId: again.id })).inputs as Props;
-    assert.strictEqual((await certificateProfileHandler.diff(scep.id, read.props!, news)).changes, undefined);
-    const updated = await certificateProfileHandler.update(scep.id, read.props!, news);
+    const again = await trustedRootCertificateHandler.create(run, rootInputs);
+    const news = (await certificateProfileHandler.check(run, {}, { ...scepInputs, trustedRootId: again.id })).inputs as Props;
+    assert.strictEqual((await certificateProfileHandler.diff(run, scep.id, read.props!, news)).changes, undefined);
+    const updated = await certificateProfileHandler.update(run, scep.id, read.props!, news);
     assert.strictEqual(updated.outs!.trustedRootId, again.id);
   });
 });
@@ -197,28 +200,30 @@ describe("integration: deleting a referenced root", function () {
 describe("integration: impact of a chain that does not reach the e-mail profile's groups", function () {
   this.timeout(60_000);
   let emu: TestEmulator;
+  let run: ProviderRun;
+  const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   before(async () => {
     emu = await startTestEmulator();
-    setProviderOverrides({ settings: resolveSettings((k) => emu.config[k], {}), graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    run = newRun();
   });
   after(() => emu.close());
 
   const program = async (rootGroup: string, certGroup: string) => {
-    resetImpactRegistry();
-    const ok = (r: { failures?: unknown[] }) => assert.deepStrictEqual(r.failures ?? [], []);
-    ok(await trustedRootCertificateHandler.check({}, { displayName: "Work root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, __urn: "urn:root" }));
-    ok(await certificateProfileHandler.check({}, { displayName: "Work SCEP", platform: "androidEnterpriseWorkProfile", kind: "scep", trustedRootId: UNKNOWN, settings: scepSettings, __urn: "urn:cert", __trustedRootUrn: "urn:root" }));
-    ok(await emailProfileHandler.check({}, {
+    run = newRun();
+    const ok = (r: { failures?: readonly unknown[] }) => assert.deepStrictEqual(r.failures ?? [], []);
+    ok(await trustedRootCertificateHandler.check(run, {}, { displayName: "Work root", platform: "androidEnterpriseWorkProfile", certificate: rootPem, __urn: "urn:root" }));
+    ok(await certificateProfileHandler.check(run, {}, { displayName: "Work SCEP", platform: "androidEnterpriseWorkProfile", kind: "scep", trustedRootId: UNKNOWN, settings: scepSettings, __urn: "urn:cert", __trustedRootUrn: "urn:root" }));
+    ok(await emailProfileHandler.check(run, {}, {
       displayName: "Work mail", platform: "androidEnterpriseWorkProfileGmail", identityCertificateId: UNKNOWN, __urn: "urn:mail", __identityCertificateUrn: "urn:cert",
       settings: { hostName: "outlook.office365.com", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", authenticationMethod: "certificate" },
     }));
     const assign = (urn: string, profileUrn: string, groupId: string) =>
-      profileAssignmentHandler.check({}, { profileId: UNKNOWN, targets: [{ kind: "group", groupId }], __urn: urn, __profileUrn: profileUrn });
+      profileAssignmentHandler.check(run, {}, { profileId: UNKNOWN, targets: [{ kind: "group", groupId }], __urn: urn, __profileUrn: profileUrn });
     ok(await assign("urn:a-root", "urn:root", rootGroup));
     ok(await assign("urn:a-cert", "urn:cert", certGroup));
     ok(await assign("urn:a-mail", "urn:mail", SEEDED_GROUPS.salesUsers.id));
-    await impactSettled();
-    return (currentRun().impact.factsByUrn.get("urn:a-mail") ?? []).filter((f) => f.kind === "certificateChainGap");
+    await impactSettled(run);
+    return (run.impact.factsByUrn.get("urn:a-mail") ?? []).filter((f) => f.kind === "certificateChainGap");
   };
 
   it("warns naming the group, the e-mail profile and the root when the root goes elsewhere", async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
+import { offlineRun } from "../../support/offlineGraph";
 import {
   checkCertificateProfileInputs,
   checkTrustedRootInputs,
@@ -177,11 +178,11 @@ describe("EmailProfile check: its certificate's platform", () => {
       displayName: "iOS mail", platform: "iosIpados", identityCertificateId: "cert-1",
       settings: { hostName: "outlook.office365.com", accountName: "Work", emailAddressSource: "primarySmtpAddress", usernameSource: "userPrincipalName", authenticationMethod: "certificate" },
     };
-    const bad = await emailProfileHandler.check({}, { ...news, [LINKED_PLATFORM_KEY]: { identityCertificateId: "androidEnterpriseWorkProfile" } });
+    const bad = await emailProfileHandler.check(offlineRun(), {},  { ...news, [LINKED_PLATFORM_KEY]: { identityCertificateId: "androidEnterpriseWorkProfile" } });
     assert.equal(bad.failures?.length, 1);
     assert.equal(bad.failures![0].property, "identityCertificateId");
     assert.match(bad.failures![0].reason, /"iosIpados" e-mail profile must be a certificate profile of platform "iosIpados", got a certificate profile of platform "androidEnterpriseWorkProfile"/);
-    const knox = await emailProfileHandler.check({}, { ...news, platform: "androidDeviceAdministrator", settings: { ...news.settings, usernameSource: "userPrincipalName" }, [LINKED_PLATFORM_KEY]: { identityCertificateId: "iosIpados" } });
+    const knox = await emailProfileHandler.check(offlineRun(), {},  { ...news, platform: "androidDeviceAdministrator", settings: { ...news.settings, usernameSource: "userPrincipalName" }, [LINKED_PLATFORM_KEY]: { identityCertificateId: "iosIpados" } });
     assert.match(knox.failures!.map((f) => f.reason).join("\n"), /"androidDeviceAdministrator" e-mail profile must be a certificate profile of platform "androidDeviceAdministrator", got .* "iosIpados"/);
   });
 });
