@@ -12,8 +12,16 @@ export {
   lookupGroupByName,
   lookupScopeTagByName,
   type LookupByNameOptions,
+  TrustedRootCertificate,
+  type TrustedRootCertificateArgs,
+  CertificateProfile,
+  type CertificateProfileArgs,
+  SecureEmail,
+  type SecureEmailArgs,
+  type SecureEmailPlatform,
 } from "./sdk";
 export type * from "./sdk/emailProfileSettings";
+export type * from "./sdk/certificateSettings";
 export {
   GraphRequestError,
   IntuneConfigurationError,

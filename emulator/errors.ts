@@ -144,6 +144,9 @@ export class GraphErrorFactory {
   static duplicateDisplayName(collection: string, displayName: string): EmulatorHttpError {
     return graph(400, "BadRequest", `A ${collection} object with displayName '${displayName}' already exists.`);
   }
+  static referencedByOthers(id: string, referrers: readonly string[]): EmulatorHttpError {
+    return graph(400, "BadRequest", `deviceConfiguration '${id}' is referenced by ${referrers.map((r) => `'${r}'`).join(", ")} and cannot be deleted; remove those references first.`);
+  }
   static builtInReadOnly(id: string): EmulatorHttpError {
     return graph(400, "BadRequest", `Role scope tag '${id}' is built in and cannot be modified or deleted.`);
   }

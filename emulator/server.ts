@@ -84,6 +84,8 @@ export interface EmulatorOptions {
   readonly throttleLimits?: Partial<ThrottleLimits>;
   /** @default 0 */
   readonly readAfterCreate404Count?: number;
+  /** See {@link EmulatorRuntimeConfig.referencedDelete}. @default "dangle" */
+  readonly referencedDelete?: "dangle" | "refuse";
   /** Injected time (token expiry, throttle windows, timestamps). */
   readonly clock?: Clock;
   /** Largest accepted request body. @default 4 MiB */
@@ -194,6 +196,7 @@ export class EmulatorServer {
       throttling: options.throttling ?? false,
       throttleLimits: { ...INTUNE_THROTTLE_LIMITS, ...options.throttleLimits },
       readAfterCreate404Count: options.readAfterCreate404Count ?? 0,
+      referencedDelete: options.referencedDelete ?? "dangle",
       pageSize: options.pageSize ?? 25,
       tokenLifetimeInSeconds: options.tokenLifetimeInSeconds ?? 3600,
       grantedRoles: [...(options.grantedRoles ?? DEFAULT_GRANTED_ROLES)],
@@ -329,6 +332,10 @@ export class EmulatorServer {
         }
         case "readAfterCreate404Count":
           next.readAfterCreate404Count = num(v, k, 0);
+          break;
+        case "referencedDelete":
+          if (v !== "dangle" && v !== "refuse") throw bad(k, '"dangle" or "refuse"', v);
+          next.referencedDelete = v;
           break;
         case "pageSize":
           next.pageSize = num(v, k, 1);

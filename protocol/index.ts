@@ -8,7 +8,7 @@ export { IMPACT_MARKER } from "./impactFacts";
 import type { ImpactFact } from "./impactFacts";
 
 /** Our resource kinds, as in the type token `pulumi-nodejs:dynamic/intune:<kind>`. */
-export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources";
+export type ResourceKind = "ScopeTag" | "EmailProfile" | "ProfileAssignment" | "DeclaredResources" | "TrustedRootCertificate" | "CertificateProfile";
 
 /** The kinds people declare (module `intune`); the stack record lives in module `pulumi-intune`. */
 export type UserResourceKind = Exclude<ResourceKind, "DeclaredResources">;
@@ -45,6 +45,12 @@ export const ProtocolKeys = {
   urn: "__urn",
   /** Program → provider: the URN of the EmailProfile a ProfileAssignment's `profileId` comes from. */
   profileUrn: "__profileUrn",
+  /** Program → provider: the URN of the CertificateProfile an EmailProfile's `identityCertificateId` comes from (chain rule). */
+  identityCertificateUrn: "__identityCertificateUrn",
+  /** Program → provider: the URN of the TrustedRootCertificate a CertificateProfile's `trustedRootId` comes from. */
+  trustedRootUrn: "__trustedRootUrn",
+  /** Program → provider: the platforms of the certificate profiles an input links, by input (platform rule at preview). */
+  linkedPlatforms: "__linkedPlatforms",
   /** Provider → review (preview JSON): the stack record's input with every impact fact of the run. */
   impact: "__impact",
   /** Provider → provider (state): an EmailProfile's declared inputs at the last write. */
@@ -71,10 +77,14 @@ export type LinkKeys = {
   readonly [ProtocolKeys.urn]?: string;
   /** See {@link ProtocolKeys.profileUrn}. */
   readonly [ProtocolKeys.profileUrn]?: string;
+  /** See {@link ProtocolKeys.identityCertificateUrn}. */
+  readonly [ProtocolKeys.identityCertificateUrn]?: string;
+  /** See {@link ProtocolKeys.trustedRootUrn}. */
+  readonly [ProtocolKeys.trustedRootUrn]?: string;
 };
 
 /** The link keys, in the order the provider carries them through `check`, `create`, `update` and `read`. */
-export const linkKeys = [ProtocolKeys.urn, ProtocolKeys.profileUrn] as const satisfies readonly (keyof LinkKeys)[];
+export const linkKeys = [ProtocolKeys.urn, ProtocolKeys.profileUrn, ProtocolKeys.identityCertificateUrn, ProtocolKeys.trustedRootUrn] as const satisfies readonly (keyof LinkKeys)[];
 
 /** The state keys of an EmailProfile's drift model (JSON text each). */
 export type EmailProfileStateKeys = {

@@ -10,6 +10,7 @@ import { declaredResourcesHandler } from "./resources/declaredResources";
 import { emailProfileHandler } from "./resources/emailProfile";
 import { profileAssignmentHandler } from "./resources/profileAssignment";
 import { scopeTagHandler } from "./resources/scopeTag";
+import { certificateProfileHandler, trustedRootCertificateHandler } from "./resources/certificateProfile";
 import type { ResourceHandler } from "./resources/types";
 import { ProviderRun } from "./run";
 
@@ -27,6 +28,8 @@ const handlers: Record<ResourceKind, ResourceHandler<EngineProps, EngineProps>> 
   EmailProfile: emailProfileHandler,
   ProfileAssignment: profileAssignmentHandler,
   DeclaredResources: declaredResourcesHandler,
+  TrustedRootCertificate: trustedRootCertificateHandler,
+  CertificateProfile: certificateProfileHandler,
 };
 
 function carried(from: EngineProps): EngineProps {

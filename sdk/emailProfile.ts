@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EmailPlatformSettings } from "./emailProfileSettings";
+import { certificateLinkPlatforms } from "./certificateLinks";
 import { declaredResources } from "./declared";
 import { ProtocolKeys, typeToken } from "../protocol";
 import { IntuneDynamicResource } from "./provider";
-import { expectedUrn } from "./urn";
+import { expectedUrn, sourceUrn } from "./urn";
 
 /** Platforms of an e-mail profile, as the Intune admin center names them. */
 export type EmailPlatform = keyof EmailPlatformSettings;
@@ -156,11 +157,25 @@ export class EmailProfile extends IntuneDynamicResource {
       description: undefined,
       scopeTagIds: undefined,
     };
+    const links = args as { identityCertificateId?: pulumi.Input<string>; smimeSigningCertificateId?: pulumi.Input<string>; smimeEncryptionCertificateId?: pulumi.Input<string> };
+    // The platforms of linked certificate profiles this program made, for the platform rule at preview.
+    const linked = certificateLinkPlatforms.of({
+      identityCertificateId: links.identityCertificateId,
+      smimeSigningCertificateId: links.smimeSigningCertificateId,
+      smimeEncryptionCertificateId: links.smimeEncryptionCertificateId,
+    });
     super(
       "EmailProfile",
       name,
       // The URN lets the provider attach impact warnings to this resource.
-      { ...outputsOnly, ...args, [ProtocolKeys.urn]: expectedUrn(typeToken("EmailProfile"), name, opts) },
+      {
+        ...outputsOnly,
+        ...args,
+        [ProtocolKeys.urn]: expectedUrn(typeToken("EmailProfile"), name, opts),
+        ...(linked ? { [ProtocolKeys.linkedPlatforms]: linked } : {}),
+        // The certificate profile's resource, for the chain rule of the impact analysis (ids are unknown at preview).
+        ...(links.identityCertificateId !== undefined ? { [ProtocolKeys.identityCertificateUrn]: sourceUrn(links.identityCertificateId, typeToken("CertificateProfile")) } : {}),
+      },
       pulumi.mergeOptions({ replaceOnChanges: ["platform"] }, opts ?? {}),
     );
     declaredResources.addProfile(this, args);

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { declaredResources } from "./declared";
 import { ProtocolKeys, typeToken } from "../protocol";
 import { IntuneDynamicResource } from "./provider";
-import { expectedUrn } from "./urn";
+import { expectedUrn, sourceUrn } from "./urn";
 
 /** One assignment target of a profile. */
 export interface ProfileAssignmentTarget {
@@ -75,7 +75,8 @@ export class ProfileAssignment extends IntuneDynamicResource {
         // Links to the profile's resource in this program (its id may be unknown during preview) and to
         // this resource, so impact warnings can be computed and attached.
         [ProtocolKeys.urn]: expectedUrn(typeToken("ProfileAssignment"), name, opts),
-        [ProtocolKeys.profileUrn]: declaredResources.profileUrnOf(args.profileId),
+        // An e-mail profile of this program by identity; a certificate or trusted-root profile by its output's resource.
+        [ProtocolKeys.profileUrn]: declaredResources.profileUrnOf(args.profileId) ?? sourceUrn(args.profileId, [typeToken("CertificateProfile"), typeToken("TrustedRootCertificate")]),
       },
       pulumi.mergeOptions({ replaceOnChanges: ["profileId"] }, opts ?? {}),
     );

@@ -275,8 +275,17 @@ export function deviceConfigurationRoutes(): Route[] {
       permission: CONFIG_WRITE,
       write: true,
       handle: (ctx) => {
-        // Links from other profiles are left dangling; reading one then answers 404, as Intune does.
-        if (!ctx.env.store.deleteDeviceConfiguration(ctx.params[0])) throw GraphErrorFactory.resourceNotFound(`deviceConfiguration '${ctx.params[0]}'`);
+        const id = ctx.params[0];
+        // A profile other profiles link to: dangling links (reads of them answer 404) or a refusal,
+        // as configured (`referencedDelete`; docs/graph-behaviour.md).
+        if (ctx.env.config.referencedDelete === "refuse" && ctx.env.store.getDeviceConfiguration(id)) {
+          const referrers = ctx.env.store
+            .listDeviceConfigurations()
+            .filter((d) => Object.values(d.references).some((r) => r.collection === "deviceConfigurations" && r.id.toLowerCase() === id.toLowerCase()))
+            .map((d) => String(d.entity.id));
+          if (referrers.length > 0) throw GraphErrorFactory.referencedByOthers(id, referrers);
+        }
+        if (!ctx.env.store.deleteDeviceConfiguration(id)) throw GraphErrorFactory.resourceNotFound(`deviceConfiguration '${id}'`);
         return empty(200);
       },
     },

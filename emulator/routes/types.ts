@@ -74,6 +74,12 @@ export interface EmulatorRuntimeConfig {
   throttleLimits: ThrottleLimits;
   /** GETs of a just-created profile that answer 404 first (Intune's eventual consistency). */
   readAfterCreate404Count: number;
+  /**
+   * DELETE of a profile another profile links to (a root, a certificate profile): `dangle` deletes it
+   * and leaves the link dangling (reads of it answer 404); `refuse` answers 400 naming the referrers.
+   * Nobody has published which one Intune does (docs/graph-behaviour.md), so tests run under both.
+   */
+  referencedDelete: "dangle" | "refuse";
   /** Page size of collections when the client gives no `$top`. */
   pageSize: number;
   tokenLifetimeInSeconds: number;

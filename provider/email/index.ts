@@ -9,10 +9,12 @@ export {
   type PlatformInfo,
 } from "./platforms";
 export { enumMembers, isDnsHostName, isRequiredSetting, settingKeys, settingProperties, settingsSchema } from "./settings";
-export { normaliseSettings, sameSetting, settingsFromGraph, settingsToGraph } from "./wire";
+export { normaliseProperties, normaliseSettings, propertiesFromGraph, propertiesToGraph, sameSetting, settingsFromGraph, settingsToGraph } from "./wire";
 export {
   baselineOf,
   type DeclaredProfile,
+  type ManagedKind,
+  type ManagedModel,
   declaredOf,
   inputsAsObserved,
   type ObservedProfile,

@@ -6,16 +6,43 @@
 // A declared property differs when the observed value is not the declared one; a property the program
 // never declared differs only when the tenant moved it away from the baseline (somebody changed it in
 // the portal). The next write restores the declared value or the baseline. All pure functions.
+// The same model serves every device configuration type whose settings are plain Graph properties
+// (e-mail profiles by platform; certificate and trusted-root profiles through a {@link ManagedModel}).
 import { type EmailProfileStateKeys, ProtocolKeys } from "../../protocol";
 import { deepEqual } from "../diff";
 import { isUnknown } from "../validation";
 import { certificateInputs, type EmailProfileInputs, normaliseScopeTagIds } from "./inputs";
-import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
+import { type EmailPlatform, emailPlatforms } from "./platforms";
 import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
 
 type Props = Record<string, unknown>;
 type Settings = Record<string, unknown>;
+
+/** Link inputs (navigation properties set by id): certificate inputs, `trustedRootId`, … */
+type Links = Partial<Record<string, string>>;
+
+/** What the drift model needs to know of a Graph type that is not an e-mail platform. */
+export interface ManagedModel {
+  /** The settable properties of the type, in schema order. */
+  readonly settingKeys: readonly string[];
+  /** The settings a Graph GET body reports (only keys answered; flags canonical). */
+  settingsFromGraph(live: Props): Settings;
+  /** Link inputs of the type, in write order. */
+  readonly linkInputs: readonly string[];
+}
+
+/** An e-mail platform, or the model of another managed type. */
+export type ManagedKind = EmailPlatform | ManagedModel;
+
+function modelOf(kind: ManagedKind): ManagedModel {
+  if (typeof kind !== "string") return kind;
+  return {
+    settingKeys: settingKeys(kind),
+    settingsFromGraph: (live) => settingsFromGraph(kind, live),
+    linkInputs: emailPlatforms[kind].certificateRefs.map((r) => r.input),
+  };
+}
 
 /** The tenant's answer for the properties this resource can manage. */
 export interface ObservedProfile {
@@ -26,7 +53,7 @@ export interface ObservedProfile {
   readonly scopeTagIds?: string[];
   readonly settings: Settings;
   /** Certificate and credential links by input name; absent = no link. */
-  readonly links: Partial<Record<CertificateInput, string>>;
+  readonly links: Links;
 }
 
 /** The part of an observation kept as the baseline of our last write. */
@@ -42,7 +69,7 @@ export interface DeclaredProfile {
   readonly description?: string;
   readonly scopeTagIds?: string[];
   readonly settings: Settings;
-  readonly links: Partial<Record<CertificateInput, string>>;
+  readonly links: Links;
 }
 
 /** The writes that bring the tenant to the program (and the baseline) again. */
@@ -56,7 +83,7 @@ export interface ProfilePlan {
   /** Settings to PATCH, in our representation (flags as lists). */
   readonly settings: Settings;
   /** Links to set (an id) or remove (undefined). */
-  readonly links: Partial<Record<CertificateInput, string | undefined>>;
+  readonly links: Partial<Record<string, string | undefined>>;
 }
 
 /** Empty descriptions: the service answers `null`; a program may write "" — both mean "none". */
@@ -70,12 +97,12 @@ function sameTags(a: readonly string[] | undefined, b: readonly string[] | undef
 }
 
 /** The observation from a GET body of the profile and the links read from its typed routes. */
-export function observeProfile(platform: EmailPlatform, live: Props, links: Partial<Record<CertificateInput, string>>): ObservedProfile {
+export function observeProfile(platform: ManagedKind, live: Props, links: Links): ObservedProfile {
   return {
     displayName: String(live.displayName ?? ""),
     description: typeof live.description === "string" ? live.description : null,
     scopeTagIds: Array.isArray(live.roleScopeTagIds) ? live.roleScopeTagIds.map(String) : undefined,
-    settings: settingsFromGraph(platform, live),
+    settings: modelOf(platform).settingsFromGraph(live),
     links,
   };
 }
@@ -84,16 +111,31 @@ export function baselineOf(o: ObservedProfile): ProfileBaseline {
   return { description: o.description, scopeTagIds: o.scopeTagIds, settings: o.settings };
 }
 
-/** The fields of checked inputs (or of outputs, which repeat them) that the program declares. */
-export type DeclaredFields = Pick<EmailProfileInputs, "displayName" | "description" | "scopeTagIds" | "settings" | CertificateInput>;
+/**
+ * The fields of checked inputs (or of outputs, which repeat them) that the program declares; links
+ * (certificate inputs, `trustedRootId`, …) are read by name, see {@link linksOf}.
+ */
+export interface DeclaredFields {
+  displayName?: unknown;
+  description?: string;
+  scopeTagIds?: string[];
+  settings?: Settings;
+}
 
-/** The declared view of checked inputs. */
-export function declaredOf(inputs: DeclaredFields): DeclaredProfile {
-  const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) {
-    const target = inputs[k];
+/** The link inputs of checked inputs or stored outputs that hold an id. */
+function linksOf(source: object, linkInputs: readonly string[]): Links {
+  const values = new Map<string, unknown>(Object.entries(source));
+  const links: Links = {};
+  for (const k of linkInputs) {
+    const target = values.get(k);
     if (typeof target === "string") links[k] = target;
   }
+  return links;
+}
+
+/** The declared view of checked inputs. */
+export function declaredOf(inputs: DeclaredFields, linkInputs: readonly string[] = certificateInputs): DeclaredProfile {
+  const links = linksOf(inputs, linkInputs);
   return {
     displayName: String(inputs.displayName),
     ...(inputs.description !== undefined ? { description: inputs.description } : {}),
@@ -105,7 +147,7 @@ export function declaredOf(inputs: DeclaredFields): DeclaredProfile {
 
 /** Compares what the program declares with what the tenant reports and our last write left there. */
 export function planProfile(
-  platform: EmailPlatform,
+  platform: ManagedKind,
   declared: DeclaredProfile,
   observed: ObservedProfile,
   baseline: ProfileBaseline,
@@ -114,7 +156,8 @@ export function planProfile(
   const changed: string[] = [];
   const top: Props = {};
   const settings: Settings = {};
-  const links: Partial<Record<CertificateInput, string | undefined>> = {};
+  const links: Partial<Record<string, string | undefined>> = {};
+  const model = modelOf(platform);
 
   if (isUnknown(declared.displayName) || declared.displayName !== observed.displayName) {
     top.displayName = declared.displayName;
@@ -130,7 +173,7 @@ export function planProfile(
   } else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) top.roleScopeTagIds = baseline.scopeTagIds;
   if ("roleScopeTagIds" in top) changed.push("scopeTagIds");
 
-  for (const k of settingKeys(platform)) {
+  for (const k of model.settingKeys) {
     if (k in declared.settings) {
       const want = declared.settings[k];
       if (containsUnknown(want) || !sameSetting(want, observed.settings[k])) settings[k] = want;
@@ -140,11 +183,11 @@ export function planProfile(
   }
   changed.push(...Object.keys(settings).map((k) => `settings.${k}`));
 
-  for (const r of emailPlatforms[platform].certificateRefs) {
-    const want = declared.links[r.input];
-    if (want !== observed.links[r.input] || (want !== undefined && isUnknown(want))) {
-      links[r.input] = want;
-      changed.push(r.input);
+  for (const input of model.linkInputs) {
+    const want = declared.links[input];
+    if (want !== observed.links[input] || (want !== undefined && isUnknown(want))) {
+      links[input] = want;
+      changed.push(input);
     }
   }
 
@@ -173,7 +216,20 @@ function containsUnknown(v: unknown): boolean {
  * away from the baseline (so drift names them).
  */
 export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): EmailProfileInputs {
-  const inputs: EmailProfileInputs = { displayName: observed.displayName, platform, settings: {} };
+  const inputs: EmailProfileInputs = { displayName: observed.displayName, platform, ...observedFields(platform, declared, observed, baseline) };
+  for (const k of certificateInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
+  return inputs;
+}
+
+/** {@link inputsAsObserved} for a type that is not an e-mail platform (certificate and trusted-root profiles). */
+export function managedInputsAsObserved(model: ManagedModel, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
+  const inputs: Props = { displayName: observed.displayName, ...observedFields(model, declared, observed, baseline) };
+  for (const k of model.linkInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
+  return inputs;
+}
+
+function observedFields(kind: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): { description?: string; scopeTagIds?: string[]; settings: Settings } {
+  const inputs: { description?: string; scopeTagIds?: string[]; settings: Settings } = { settings: {} };
   if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
   else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
 
@@ -181,12 +237,11 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
   else if (baseline.scopeTagIds !== undefined && !sameTags(observed.scopeTagIds, baseline.scopeTagIds)) inputs.scopeTagIds = normaliseScopeTagIds(observed.scopeTagIds);
 
   const settings: Settings = {};
-  for (const k of settingKeys(platform)) {
+  for (const k of modelOf(kind).settingKeys) {
     if (k in declared.settings) settings[k] = sameSetting(declared.settings[k], observed.settings[k]) ? declared.settings[k] : (observed.settings[k] ?? null);
     else if (k in baseline.settings && !sameSetting(observed.settings[k], baseline.settings[k])) settings[k] = observed.settings[k] ?? null;
   }
   inputs.settings = settings;
-  for (const k of certificateInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
   return inputs;
 }
 
@@ -198,12 +253,8 @@ const BASELINE_KEY = ProtocolKeys.baseline;
 export type StoredProfile = Partial<DeclaredFields> & EmailProfileStateKeys;
 
 /** Reads the declared view and baseline back from stored outputs (older state: outputs are both). */
-export function storedViews(outputs: StoredProfile): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
-  const links: Partial<Record<CertificateInput, string>> = {};
-  for (const k of certificateInputs) {
-    const target = outputs[k];
-    if (typeof target === "string") links[k] = target;
-  }
+export function storedViews(outputs: StoredProfile, linkInputs: readonly string[] = certificateInputs): { declared?: DeclaredProfile; baseline: ProfileBaseline; observed: ObservedProfile } {
+  const links = linksOf(outputs, linkInputs);
   const observed: ObservedProfile = {
     displayName: String(outputs.displayName ?? ""),
     description: typeof outputs.description === "string" ? outputs.description : null,

@@ -6,8 +6,8 @@ import { loadGraphSchema, type SchemaProperty, shortTypeName } from "../../schem
 import { isUnknown, show, UNKNOWN } from "../validation";
 import { type EmailPlatform, emailPlatformNames, emailPlatforms } from "./platforms";
 
-/** Properties managed outside `settings` (top-level inputs) or by the service. */
-const notSettings = new Set([
+/** Properties managed outside `settings` (top-level inputs) or by the service (certificate types too). */
+export const notSettings: ReadonlySet<string> = new Set([
   "id",
   "createdDateTime",
   "lastModifiedDateTime",

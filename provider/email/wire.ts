@@ -1,6 +1,7 @@
 // Settings between our representation (flags as lists) and Graph's wire (flags comma-joined). Nothing
 // here knows what the service fills in for a setting left out: declared settings stay exactly the keys
 // the program set, and live settings are exactly the keys the tenant answered with.
+import type { SchemaProperty } from "../../schema";
 import { deepEqual } from "../diff";
 import { type EmailPlatform } from "./platforms";
 import { enumMembers, settingProperties } from "./settings";
@@ -20,8 +21,13 @@ function canonicalFlags(names: string[], value: unknown): unknown {
 
 /** Only the declared keys, in schema order, flags canonical; nothing is filled in. */
 export function normaliseSettings(platform: EmailPlatform, settings: Settings): Settings {
+  return normaliseProperties(settingProperties(platform), settings);
+}
+
+/** {@link normaliseSettings} for any list of schema properties (certificate profile types too). */
+export function normaliseProperties(properties: readonly SchemaProperty[], settings: Settings): Settings {
   const out: Settings = {};
-  for (const p of settingProperties(platform)) {
+  for (const p of properties) {
     if (settings[p.name] === undefined) continue;
     const members = enumMembers(p);
     out[p.name] = members?.flags ? canonicalFlags(members.names, settings[p.name]) : settings[p.name];
@@ -31,8 +37,13 @@ export function normaliseSettings(platform: EmailPlatform, settings: Settings): 
 
 /** Body fragment for Graph: flags joined with ",". */
 export function settingsToGraph(platform: EmailPlatform, settings: Settings): Settings {
+  return propertiesToGraph(settingProperties(platform), settings);
+}
+
+/** {@link settingsToGraph} for any list of schema properties. */
+export function propertiesToGraph(properties: readonly SchemaProperty[], settings: Settings): Settings {
   const out: Settings = {};
-  for (const p of settingProperties(platform)) {
+  for (const p of properties) {
     if (!(p.name in settings)) continue;
     const v = settings[p.name];
     out[p.name] = enumMembers(p)?.flags && Array.isArray(v) ? v.join(",") : v;
@@ -46,9 +57,14 @@ export function settingsToGraph(platform: EmailPlatform, settings: Settings): Se
  * `@microsoft.graph.tips` and non-setting members are ignored.
  */
 export function settingsFromGraph(platform: EmailPlatform, live: Settings): Settings {
+  return propertiesFromGraph(settingProperties(platform), live);
+}
+
+/** {@link settingsFromGraph} for any list of schema properties. */
+export function propertiesFromGraph(properties: readonly SchemaProperty[], live: Settings): Settings {
   const picked: Settings = {};
-  for (const p of settingProperties(platform)) if (p.name in live) picked[p.name] = live[p.name];
-  return normaliseSettings(platform, picked);
+  for (const p of properties) if (p.name in live) picked[p.name] = live[p.name];
+  return normaliseProperties(properties, picked);
 }
 
 /** Whether two values of one setting mean the same: an absent value and `null` both mean "not set". */

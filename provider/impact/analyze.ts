@@ -5,7 +5,7 @@ import { engineLog } from "../engineLog";
 import { isUnknown } from "../validation";
 import { profilesPath } from "../paths";
 import { describeFact, type GroupInfo, type ImpactFact } from "./facts";
-import type { AssignmentRecord, ImpactRun, ProfileFacts, TargetFacts } from "./state";
+import type { AssignmentRecord, CertificateFacts, ImpactRun, ProfileFacts, TargetFacts } from "./state";
 import { lookupGroups } from "./groups";
 
 export type { ProfileFacts, TargetFacts } from "./state";
@@ -19,6 +19,11 @@ const known = (v: unknown): v is string => typeof v === "string" && v !== "" && 
 export function registerProfile(run: ImpactRun, p: ProfileFacts): void {
   if (p.urn) run.impact.profilesByUrn.set(p.urn, p);
   if (known(p.id)) run.impact.profilesById.set(p.id, p);
+}
+
+/** A certificate or trusted-root profile of the program (see certificateGaps). */
+export function registerCertificate(run: ImpactRun, c: CertificateFacts): void {
+  run.impact.certificatesByUrn.set(c.urn, c);
 }
 
 export function registerAssignment(run: ImpactRun, a: AssignmentRecord): void {
@@ -164,8 +169,33 @@ async function conflicts(run: ImpactRun, profile: ProfileFacts, ref: { profileUr
   return facts;
 }
 
+/**
+ * The chain as the program declares it: the certificate profile and its root are resources of this
+ * program (found by URN, their ids perhaps unknown at preview), each reaching the groups its
+ * ProfileAssignments (and, once it exists, the tenant) give it.
+ */
+async function programCertificateGaps(run: ImpactRun, profile: ProfileFacts, groups: GroupInfo[]): Promise<ImpactFact[] | undefined> {
+  const cert = profile.identityCertificateUrn ? run.impact.certificatesByUrn.get(profile.identityCertificateUrn) : undefined;
+  if (!cert) return undefined;
+  const id = known(profile.identityCertificateId) ? profile.identityCertificateId : undefined;
+  const facts: ImpactFact[] = [];
+  const certGroups = await assignedGroups(run, { urn: cert.urn, id });
+  const missing = groups.filter((g) => !certGroups.has(g.id));
+  if (missing.length > 0) facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: cert.displayName, role: "identityCertificate", missingGroups: missing });
+  const root = cert.trustedRootUrn ? run.impact.certificatesByUrn.get(cert.trustedRootUrn) : undefined;
+  if (root) {
+    const rootGroups = await assignedGroups(run, { urn: root.urn });
+    const rootMissing = groups.filter((g) => !rootGroups.has(g.id));
+    if (rootMissing.length > 0) facts.push({ kind: "certificateChainGap", profile: profile.displayName, certificateProfile: root.displayName, role: "trustedRoot", missingGroups: rootMissing });
+  }
+  return facts;
+}
+
 async function certificateGaps(run: ImpactRun, profile: ProfileFacts, groups: GroupInfo[]): Promise<ImpactFact[]> {
-  if (!known(profile.identityCertificateId) || groups.length === 0) return [];
+  if (groups.length === 0) return [];
+  const fromProgram = await programCertificateGaps(run, profile, groups);
+  if (fromProgram) return fromProgram;
+  if (!known(profile.identityCertificateId)) return [];
   const facts: ImpactFact[] = [];
   const certId = profile.identityCertificateId;
   const cert = await run.graph.get<Record<string, unknown>>(`${profilesPath}/${encodeURIComponent(certId)}`);

@@ -12,6 +12,16 @@ export interface ProfileFacts {
   hostName?: string;
   emailAddressSource?: string;
   identityCertificateId?: string;
+  /** The URN of the identity CertificateProfile when the program made it (its id may be unknown at preview). */
+  identityCertificateUrn?: string;
+}
+
+/** A certificate or trusted-root profile of the program, for the chain rule. */
+export interface CertificateFacts {
+  urn: string;
+  displayName: string;
+  /** The URN of the TrustedRootCertificate a certificate profile links (when the program made it). */
+  trustedRootUrn?: string;
 }
 
 /** A target as the analysis sees it (normalised ProfileAssignment target). */
@@ -32,6 +42,8 @@ export class ImpactState {
   readonly profilesByUrn = new Map<string, ProfileFacts>();
   readonly profilesById = new Map<string, ProfileFacts>();
   readonly assignmentsByUrn = new Map<string, AssignmentRecord>();
+  /** Certificate and trusted-root profiles of the program, by URN. */
+  readonly certificatesByUrn = new Map<string, CertificateFacts>();
   /** Group names and member counts of this run, by lower-case id: a fetch in flight is shared. */
   readonly groups = new Map<string, Promise<GroupInfo>>();
   /** Every fact said in this run, per resource URN ("" when none), for the review's machine channel. */

@@ -26,6 +26,7 @@ import type { EmailProfileInputs } from "../email/inputs";
 import { linksToRead } from "../email/links";
 import type { DeclaredFields } from "../email/managed";
 import type { CertificateInput } from "../email/platforms";
+import { certificatePlatformOfEmail, emailCertificateLinkFailures, linkedPlatformsOf } from "../certificates";
 import { GraphRequestError, IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError } from "../errors";
 import type { GraphApi } from "../graph";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
@@ -125,7 +126,7 @@ async function readProfile(
 }
 
 /** A `$batch` sub-answer that is not a success becomes the same error a direct call would give. */
-function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
+export function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
   if (answer.status < 400) return;
   const error = (answer.body as { error?: { code?: string; message?: string; innerError?: { "request-id"?: string } } } | undefined)?.error;
   throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message, requestId: error?.innerError?.["request-id"] });
@@ -260,6 +261,7 @@ function profileFactsOf(inputs: EmailProfileInputs): ProfileFacts {
     hostName: text(inputs.settings.hostName),
     emailAddressSource: text(inputs.settings.emailAddressSource),
     identityCertificateId: inputs.identityCertificateId,
+    identityCertificateUrn: inputs[ProtocolKeys.identityCertificateUrn],
   };
 }
 
@@ -273,8 +275,11 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     const checked = checkEmailProfileInputs(news);
     if (!checked.valid) return { inputs: checked.inputs, failures: [...checked.failures] };
     const inputs = checked.inputs;
+    // A certificate of another platform than the profile's (known from the program's own objects).
+    const linkFailures = emailCertificateLinkFailures(inputs.platform, certificatePlatformOfEmail[inputs.platform], linkedPlatformsOf(news));
+    if (linkFailures.length > 0) return { inputs, failures: linkFailures };
     // An adopted profile's id is known before the create: impact analysis can read its live assignments.
-    registerProfile(run, { ...profileFactsOf({ ...inputs, [ProtocolKeys.urn]: text(news[ProtocolKeys.urn]) }), id: inputs.adoptExistingId });
+    registerProfile(run, { ...profileFactsOf({ ...inputs, [ProtocolKeys.urn]: text(news[ProtocolKeys.urn]), [ProtocolKeys.identityCertificateUrn]: text(news[ProtocolKeys.identityCertificateUrn]) }) , id: inputs.adoptExistingId });
     return { inputs };
   },
 
