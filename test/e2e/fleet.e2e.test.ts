@@ -126,14 +126,15 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     for (const s of STACKS) assert.match(r.stdout, new RegExp(`\\| \`${s}\` \\| ✅ clean \\| no drift \\|`));
   });
 
-  // The drift runs of the portal change, kept for the shard test (same state: tenant-b drifted).
-  let whole: { json: PulumiResult; md: PulumiResult };
+  // The drift run of the portal change (its report in a file), kept for the shard test (same state: tenant-b drifted).
+  let whole: { json: PulumiResult; file: string };
 
   it("a portal change in one tenant: exit 2 naming only that tenant and property", async () => {
     const ios = (await profiles("tenant-b"))[0];
     const patched = await tenants["tenant-b"].graph("PATCH", `/deviceManagement/deviceConfigurations/${ios.id}`, { "@odata.type": "#microsoft.graph.iosEasEmailProfileConfiguration", hostName: "mail.portal.example" });
     assert.ok(patched.status < 300, JSON.stringify(patched.body));
-    whole = { json: await fleet(["drift", "--stacks", "tenant-*", "--format", "json"]), md: await fleet(["drift", "--stacks", "tenant-*"]) };
+    const file = path.join(fs.mkdtempSync(path.join(project.dir, "whole-")), "whole.json");
+    whole = { json: await fleet(["drift", "--stacks", "tenant-*", "--format", "json", "--out", file]), file };
     const r = whole.json;
     assert.strictEqual(r.code, 2, r.stderr + r.stdout);
     const report = json(r);
@@ -143,7 +144,8 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
       b.drift.drifted.map((d: any) => [d.name, d.properties.map((p: any) => [p.path, p.declared, p.live])]),
       [["ios-mail", [["settings.hostName", "outlook.office365.com", "mail.portal.example"]]]],
     );
-    const md = whole.md;
+    // The same run's report as the pull-request comment (`fleet drift`'s own markdown is the clean test's).
+    const md = await mergeReports([whole.file]);
     assert.strictEqual(md.code, 2, md.stderr + md.stdout);
     assert.match(md.stdout, /\| `tenant-b` \| ⚠️ drift \| `ios-mail` \(EmailProfile\): `settings\.hostName` \|/);
     assert.match(md.stdout, /<details><summary>⚠️ <code>tenant-b<\/code><\/summary>/);
@@ -164,7 +166,7 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     assert.strictEqual(merged.code, 2, merged.stderr);
     assert.deepStrictEqual(json(merged), json(whole.json));
     const mergedMd = await mergeReports([path.join(shardDir, "2.json"), path.join(shardDir, "1.json")]);
-    assert.strictEqual(mergedMd.stdout, whole.md.stdout);
+    assert.strictEqual(mergedMd.stdout, (await mergeReports([whole.file])).stdout);
   });
 
   it("wrong credentials for one tenant: exit 1 naming it, the other two still reported", async () => {
