@@ -5,6 +5,10 @@
 // it while the other two are still reported; shard reports merge into the report of one run; a mandatory
 // baseline key set by a tenant is refused at preview; `fleet up --waves` stops after an unhealthy canary
 // and leaves the others unchanged; two fleet runs at once on one backend do not corrupt each other.
+// The tests share one backend, three emulators and three stacks, in order: each test starts from the state
+// the one before left (the order is the story: create, clean, portal change, shards, broken tenant, baseline
+// refusal, concurrent rollouts, staged rollout). Fleet runs over disjoint stacks go side by side; runs over
+// the same stacks go one after another (the DIY backend's stack lock does not wait).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -38,7 +42,18 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     tenants["tenant-c"] = new EmulatorClient((await servers["tenant-c"].start()) as EmulatorInfo);
   };
 
-  const fleet = (args: string[]): Promise<PulumiResult> => runCli(["fleet", ...args, "--cwd", project.dir], { env: project.env });
+  /** FLEET_E2E_TIMES=1 prints each step's wall time (to see where this file's time goes). */
+  const timed = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await run();
+    } finally {
+      if (process.env.FLEET_E2E_TIMES) process.stderr.write(`[fleet e2e] ${label}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+  };
+  const fleet = (args: string[]): Promise<PulumiResult> => timed(`fleet ${args.join(" ")}`, () => runCli(["fleet", ...args, "--concurrency", "3", "--cwd", project.dir], { env: project.env }));
+  const mergeReports = (files: string[], extra: string[] = []): Promise<PulumiResult> => runCli(["fleet", "report", ...files, ...extra], { env: project.env });
+  const UP = ["--format", "json", "--poll-interval", "1s", "--wave-timeout", "30s"];
   const json = (r: PulumiResult) => {
     try {
       return JSON.parse(r.stdout);
@@ -62,13 +77,17 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     }
     project = new PulumiProject("fleet", infos["tenant-a"], "tenant-a");
     Object.assign(project.env, backend.env, { PULUMI_BACKEND_URL: backend.url });
-    for (const s of STACKS) {
-      await project.ok(["stack", "init", s]);
-      const i = infos[s];
-      for (const [k, v] of Object.entries({ "intune:tenantId": i.tenantId, "intune:clientId": i.clientId, "intune:graphEndpoint": i.graphEndpoint, "intune:authorityHost": i.authorityHost }))
-        await project.ok(["config", "set", "--stack", s, k, v]);
-      await project.ok(["config", "set", "--stack", s, "--secret", "intune:clientSecret", i.clientSecret]);
-    }
+    // One `stack init` (not selected: every command names its stack) and one `config set-all` per stack, stacks side by side.
+    await timed("stack init + config", () =>
+      Promise.all(
+        STACKS.map(async (s) => {
+          const i = infos[s];
+          await project.ok(["stack", "init", "--no-select", s]);
+          const plain = { "intune:tenantId": i.tenantId, "intune:clientId": i.clientId, "intune:graphEndpoint": i.graphEndpoint, "intune:authorityHost": i.authorityHost };
+          await project.ok(["config", "set-all", "--stack", s, ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), "--secret", `intune:clientSecret=${i.clientSecret}`]);
+        }),
+      ),
+    );
   });
 
   after(async () => {
@@ -78,7 +97,7 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
   });
 
   it("`fleet up` creates every tenant's profiles, with each tenant's own groups found by name; state is in the shared backend", async () => {
-    const r = await fleet(["up", "--stacks", "tenant-*", "--format", "json", "--poll-interval", "1s", "--wave-timeout", "30s"]);
+    const r = await fleet(["up", "--stacks", "tenant-*", ...UP]);
     assert.strictEqual(r.code, 0, r.stderr + r.stdout);
     const report = json(r);
     assert.deepStrictEqual(outcomes(report), { "tenant-a": "clean", "tenant-b": "clean", "tenant-c": "clean" });
@@ -107,11 +126,16 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     for (const s of STACKS) assert.match(r.stdout, new RegExp(`\\| \`${s}\` \\| ✅ clean \\| no drift \\|`));
   });
 
+  // The drift run of the portal change (its report in a file), kept for the shard test (same state: tenant-b drifted).
+  let whole: { json: PulumiResult; file: string };
+
   it("a portal change in one tenant: exit 2 naming only that tenant and property", async () => {
     const ios = (await profiles("tenant-b"))[0];
     const patched = await tenants["tenant-b"].graph("PATCH", `/deviceManagement/deviceConfigurations/${ios.id}`, { "@odata.type": "#microsoft.graph.iosEasEmailProfileConfiguration", hostName: "mail.portal.example" });
     assert.ok(patched.status < 300, JSON.stringify(patched.body));
-    const r = await fleet(["drift", "--stacks", "tenant-*", "--format", "json"]);
+    const file = path.join(fs.mkdtempSync(path.join(project.dir, "whole-")), "whole.json");
+    whole = { json: await fleet(["drift", "--stacks", "tenant-*", "--format", "json", "--out", file]), file };
+    const r = whole.json;
     assert.strictEqual(r.code, 2, r.stderr + r.stdout);
     const report = json(r);
     assert.deepStrictEqual(outcomes(report), { "tenant-a": "clean", "tenant-b": "attention", "tenant-c": "clean" });
@@ -120,10 +144,29 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
       b.drift.drifted.map((d: any) => [d.name, d.properties.map((p: any) => [p.path, p.declared, p.live])]),
       [["ios-mail", [["settings.hostName", "outlook.office365.com", "mail.portal.example"]]]],
     );
-    const md = await fleet(["drift", "--stacks", "tenant-*"]);
-    assert.strictEqual(md.code, 2);
+    // The same run's report as the pull-request comment (`fleet drift`'s own markdown is the clean test's).
+    const md = await mergeReports([whole.file]);
+    assert.strictEqual(md.code, 2, md.stderr + md.stdout);
     assert.match(md.stdout, /\| `tenant-b` \| ⚠️ drift \| `ios-mail` \(EmailProfile\): `settings\.hostName` \|/);
     assert.match(md.stdout, /<details><summary>⚠️ <code>tenant-b<\/code><\/summary>/);
+    for (const s of ["tenant-a", "tenant-c"]) assert.match(md.stdout, new RegExp(`\\| \`${s}\` \\| ✅ clean \\| no drift \\|`));
+  });
+
+  it("two shards' reports merge into the report of one run", async () => {
+    // The shards have no stack in common: side by side, as two CI runners would.
+    const shardDir = fs.mkdtempSync(path.join(project.dir, "shards-"));
+    const [s1, s2] = await Promise.all([
+      fleet(["drift", "--stacks", "tenant-*", "--shard", "1/2", "--format", "json", "--out", path.join(shardDir, "1.json")]),
+      fleet(["drift", "--stacks", "tenant-*", "--shard", "2/2", "--format", "json", "--out", path.join(shardDir, "2.json")]),
+    ]);
+    assert.deepStrictEqual([s1.code, s2.code], [0, 2], s1.stderr + s2.stderr);
+    assert.deepStrictEqual(json(s1).tenants.map((t: any) => t.stack), ["tenant-a", "tenant-c"]);
+    assert.deepStrictEqual(json(s2).tenants.map((t: any) => t.stack), ["tenant-b"]);
+    const merged = await mergeReports([path.join(shardDir, "1.json"), path.join(shardDir, "2.json")], ["--format", "json"]);
+    assert.strictEqual(merged.code, 2, merged.stderr);
+    assert.deepStrictEqual(json(merged), json(whole.json));
+    const mergedMd = await mergeReports([path.join(shardDir, "2.json"), path.join(shardDir, "1.json")]);
+    assert.strictEqual(mergedMd.stdout, (await mergeReports([whole.file])).stdout);
   });
 
   it("wrong credentials for one tenant: exit 1 naming it, the other two still reported", async () => {
@@ -142,22 +185,6 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     } finally {
       await restartTenantC(secret);
     }
-  });
-
-  it("two shards' reports merge into the report of one run", async () => {
-    const dir = fs.mkdtempSync(path.join(project.dir, "shards-"));
-    const whole = await fleet(["drift", "--stacks", "tenant-*", "--format", "json"]);
-    const s1 = await fleet(["drift", "--stacks", "tenant-*", "--shard", "1/2", "--format", "json", "--out", path.join(dir, "1.json")]);
-    const s2 = await fleet(["drift", "--stacks", "tenant-*", "--shard", "2/2", "--format", "json", "--out", path.join(dir, "2.json")]);
-    assert.deepStrictEqual([whole.code, s1.code, s2.code], [2, 0, 2], s1.stderr + s2.stderr);
-    assert.deepStrictEqual(json(s1).tenants.map((t: any) => t.stack), ["tenant-a", "tenant-c"]);
-    assert.deepStrictEqual(json(s2).tenants.map((t: any) => t.stack), ["tenant-b"]);
-    const merged = await runCli(["fleet", "report", path.join(dir, "1.json"), path.join(dir, "2.json"), "--format", "json"], { env: project.env });
-    assert.strictEqual(merged.code, 2, merged.stderr);
-    assert.deepStrictEqual(json(merged), json(whole));
-    const mergedMd = await runCli(["fleet", "report", path.join(dir, "2.json"), path.join(dir, "1.json")], { env: project.env });
-    const wholeMd = await fleet(["drift", "--stacks", "tenant-*"]);
-    assert.strictEqual(mergedMd.stdout, wholeMd.stdout);
   });
 
   it("a tenant stack that sets a mandatory baseline key is refused at preview, naming stack and key", async () => {
@@ -181,27 +208,29 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
     await tenants["tenant-b"].graph("PATCH", `/deviceManagement/deviceConfigurations/${ios.id}`, { "@odata.type": "#microsoft.graph.iosEasEmailProfileConfiguration", hostName: "outlook.office365.com" });
     const yaml = path.join(project.dir, "Pulumi.yaml");
     fs.writeFileSync(yaml, fs.readFileSync(yaml, "utf8").replace("intune-fleet:requireSsl: true", "intune-fleet:requireSsl: false"));
-    const [x, y] = await Promise.all([
-      fleet(["up", "--stacks", "tenant-a,tenant-b", "--format", "json", "--poll-interval", "1s", "--wave-timeout", "30s"]),
-      fleet(["up", "--stacks", "tenant-b,tenant-c", "--format", "json", "--poll-interval", "1s", "--wave-timeout", "30s"]),
-    ]);
+    const [x, y] = await Promise.all([fleet(["up", "--stacks", "tenant-a,tenant-b", ...UP]), fleet(["up", "--stacks", "tenant-b,tenant-c", ...UP])]);
     // tenant-b: the two updates either ran one after the other, or found the lock taken (both may lose a race:
     // the DIY lock has no waiting); never both at once. The other tenants updated.
     const bResults = [json(x), json(y)].map((r) => r.tenants.find((t: any) => t.stack === "tenant-b"));
     for (const t of bResults) if (t.outcome !== "clean") assert.match(t.error, /currently locked/, JSON.stringify(t));
     assert.strictEqual(outcomes(json(x))["tenant-a"], "clean", x.stderr);
     assert.strictEqual(outcomes(json(y))["tenant-c"], "clean", y.stderr);
-    // No lock is left behind: the next run gets every stack.
-    const again = await fleet(["up", "--stacks", "tenant-*", "--format", "json", "--poll-interval", "1s", "--wave-timeout", "30s"]);
-    assert.strictEqual(again.code, 0, again.stderr + again.stdout);
-    assert.deepStrictEqual(await listBlobs(backend, "pulumi-state", ".pulumi/locks/"), []);
-    for (const s of STACKS) {
-      const state = JSON.parse((await project.ok(["stack", "export", "--stack", s])).stdout);
-      assert.strictEqual(state.deployment.resources.filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/intune:")).length, 4, s);
-      // Two profiles, each once (no update ran twice side by side), with the new baseline value.
-      assert.deepStrictEqual((await profiles(s)).map((p) => [p.displayName, p.requireSsl]), [["iOS: work mail", false], ["Windows: work mail", false]], s);
+    // If both runs lost tenant-b's lock, tenant-b was not updated: its own run now.
+    if (bResults.every((t) => t.outcome !== "clean")) {
+      const again = await fleet(["up", "--stacks", "tenant-b", ...UP]);
+      assert.strictEqual(again.code, 0, again.stderr + again.stdout);
     }
-    // And the fleet agrees with every tenant.
+    // No lock is left behind.
+    assert.deepStrictEqual(await listBlobs(backend, "pulumi-state", ".pulumi/locks/"), []);
+    await Promise.all(
+      STACKS.map(async (s) => {
+        const state = JSON.parse((await project.ok(["stack", "export", "--stack", s])).stdout);
+        assert.strictEqual(state.deployment.resources.filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/intune:")).length, 4, s);
+        // Two profiles, each once (no update ran twice side by side), with the new baseline value.
+        assert.deepStrictEqual((await profiles(s)).map((p) => [p.displayName, p.requireSsl]), [["iOS: work mail", false], ["Windows: work mail", false]], s);
+      }),
+    );
+    // And the next run gets every stack, and the fleet agrees with every tenant.
     const drift = await fleet(["drift", "--stacks", "tenant-*"]);
     assert.strictEqual(drift.code, 0, drift.stdout + drift.stderr);
   });
