@@ -12,6 +12,7 @@ import { parseArgs } from "util";
 import { createServer, type EmulatorInfo, type LoggedRequest, SEEDED_GROUPS } from "../emulator";
 import { e2eWorkspace, pulumiBinDir } from "../test/e2e/harness";
 import { descendantsOf } from "../test/support/processes";
+import { intuneConfigOf } from "../test/support/testEmulator";
 import { providerModuleText } from "../sdk/provider";
 
 const repo = path.resolve(__dirname, "..");
@@ -173,13 +174,7 @@ exports.provider = (kind) => ({
 /** Our provider's outputs for one tag, one profile per platform and one assignment (see noopTemplates.ts). */
 function outputTemplates(info: EmulatorInfo): Promise<string> {
   const request = {
-    config: {
-      "intune:tenantId": info.tenantId,
-      "intune:clientId": info.clientId,
-      "intune:clientSecret": info.clientSecret,
-      "intune:graphEndpoint": info.graphEndpoint,
-      "intune:authorityHost": info.authorityHost,
-    },
+    config: intuneConfigOf(info),
     tag: { displayName: "Bench tag 0", description: "scale benchmark" },
     profiles: Object.fromEntries(
       PLATFORMS.map((platform, i) => [platform, { displayName: `Bench ${i} (${platform})`, platform, settings: settingsFor(platform, "outlook.office365.com") }]),

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { createServer } from "../../emulator";
 import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
+import { runNodeProcess } from "../support/processes";
 
 const repo = path.resolve(__dirname, "../..");
 
@@ -263,14 +264,5 @@ export function useEmulatorStack(example: string, ready: (s: EmulatorStack) => v
 
 /** Runs the package bin `pulumi-intune <args>` as users do (stdin from `input`). */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<PulumiResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, "dist/cli/bin.js"), ...args], { env: opts.env ?? process.env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? "");
-  });
+  return runNodeProcess([path.join(repo, "dist/cli/bin.js"), ...args], opts);
 }

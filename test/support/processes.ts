@@ -1,4 +1,5 @@
 // Process trees from /proc (Linux): which processes a command started, to kill or measure all of them.
+import { spawn } from "child_process";
 import * as fs from "fs";
 
 /** Parent pid of a process, from /proc/<pid>/stat (the command name may contain spaces and parens). */
@@ -35,4 +36,25 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** What a finished process printed, and its exit code (-1 when killed by a signal). */
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node <nodeArgs>` to its end, with `input` on stdin. */
+export function runNodeProcess(nodeArgs: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, { env: opts.env ?? process.env, cwd: opts.cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? "");
+  });
 }

@@ -1,7 +1,7 @@
 // Runs one of the package's binaries from the sources (ts-node, transpile-only), never from dist/:
 // unit and integration tests must test the code in the working tree, not a stale build.
-import { spawn } from "child_process";
 import * as path from "path";
+import { type ProcessResult, runNodeProcess } from "./processes";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
@@ -19,15 +19,6 @@ export function sourceBinEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
 }
 
 /** Runs `pulumi-intune` (cli/bin.ts from the sources) to its end. */
-export function runSourceCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, sourceBinArgs("cli/bin.ts", args), { env: sourceBinEnv(opts.env), cwd: opts.cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? "");
-  });
+export function runSourceCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessResult> {
+  return runNodeProcess(sourceBinArgs("cli/bin.ts", args), { env: sourceBinEnv(opts.env), input: opts.input, cwd: opts.cwd });
 }

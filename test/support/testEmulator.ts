@@ -21,6 +21,17 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
+/** The `intune:*` stack config that points the provider at an emulator. */
+export function intuneConfigOf(info: EmulatorInfo): Record<string, string> {
+  return {
+    "intune:tenantId": info.tenantId,
+    "intune:clientId": info.clientId,
+    "intune:clientSecret": info.clientSecret,
+    "intune:graphEndpoint": info.graphEndpoint,
+    "intune:authorityHost": info.authorityHost,
+  };
+}
+
 /**
  * An in-process emulator on 127.0.0.1, port 0, with the test CA of scripts/test.sh when it is set (the
  * CA that NODE_EXTRA_CA_CERTS makes Node trust, so the real credential and Graph client can connect).
@@ -36,13 +47,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     info,
     server,
     client,
-    config: {
-      "intune:tenantId": info.tenantId,
-      "intune:clientId": info.clientId,
-      "intune:clientSecret": info.clientSecret,
-      "intune:graphEndpoint": info.graphEndpoint,
-      "intune:authorityHost": info.authorityHost,
-    },
+    config: intuneConfigOf(info),
     token: getToken,
     graph: async (method, path, body, headers = {}) => client.request(method, `/beta${path}`, body, { authorization: `Bearer ${await getToken()}`, ...headers }),
     close: () => server.close(),
