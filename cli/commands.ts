@@ -74,7 +74,7 @@ export const commands: Record<string, Command> = {
     run: ({ values }, io) => runStatusCommand(statusOptions(values), io),
   },
   export: {
-    summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
+    summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, trusted roots, SCEP/PKCS profiles (certificates in certificates/*.pem), custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
     positionals: [],
     options: {
       out: { type: "string", value: "DIR", default: "intune-export", help: "directory to write the project to" },
