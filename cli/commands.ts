@@ -64,7 +64,7 @@ export const commands: Record<string, Command> = {
     },
   },
   status: {
-    summary: "rollout status of the stack's e-mail profiles from Graph (succeeded, pending, error, conflict, not applicable); exit 0 = healthy, 2 = errors or conflicts, 1 = broken",
+    summary: "rollout status of the stack's e-mail profiles, certificate profiles and trusted roots from Graph (succeeded, pending, error, conflict, not applicable), naming the certificate or root a device misses; exit 0 = healthy, 2 = errors or conflicts, 1 = broken",
     positionals: [],
     options: {
       stack: { type: "string", value: "NAME", required: true, help: "the stack whose e-mail profiles to report" },
