@@ -4,12 +4,18 @@
 // creates after a lost answer, and bad input failing in check without a request.
 import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
-import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
+import {
+  certificateProfileHandler,
+  type CertificateProfileInputs,
+  trustedRootCertificateHandler,
+  type TrustedRootCertificateInputs,
+} from "../../../provider/resources/certificateProfile";
 import { ProviderRun } from "../../../provider/run";
 import { DIALECTS, SEEDED_GROUPS } from "../../../emulator";
 import { impactSettled } from "../../../provider/impact/analyze";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
 import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
+import type { ResourceHandler } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
@@ -40,10 +46,10 @@ for (const dialect of DIALECTS) {
     let run: ProviderRun;
     const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     let client: EmulatorClient;
-    const check = async (handler: typeof certificateProfileHandler, news: Props) => {
+    const check = async <I, O>(handler: ResourceHandler<I, O>, news: Props): Promise<I> => {
       const r = await handler.check(run, {}, news);
       assert.deepStrictEqual(r.failures ?? [], []);
-      return r.inputs as Props;
+      return r.inputs as I;
     };
 
     before(async () => {
@@ -69,12 +75,14 @@ for (const dialect of DIALECTS) {
         assert.strictEqual(link.body.id, root.id);
 
         // Refresh: inputs as the tenant reports them equal the program's; diff says no change.
-        for (const [handler, id, outs, inputs] of [[trustedRootCertificateHandler, root.id, root.outs!, rootInputs], [certificateProfileHandler, scep.id, scep.outs!, profileInputs]] as const) {
-          const read = await handler.read(run, id, outs);
+        const noDrift = async <I extends { settings: unknown }, O>(handler: ResourceHandler<I, O>, made: { id: string; outs: O }, inputs: I) => {
+          const read = await handler.read(run, made.id, made.outs);
           assert.deepStrictEqual(read.inputs!.settings, inputs.settings, `${platform}: refreshed settings`);
-          const d = await handler.diff(run, id, read.props!, inputs);
+          const d = await handler.diff(run, made.id, read.props!, inputs);
           assert.strictEqual(d.changes, false, `${platform}: ${JSON.stringify(d)}`);
-        }
+        };
+        await noDrift(trustedRootCertificateHandler, root, rootInputs);
+        await noDrift(certificateProfileHandler, scep, profileInputs);
 
         // An update of one setting PATCHes only that; a new root is linked with PUT $ref.
         const root2 = await trustedRootCertificateHandler.create(run, await check(trustedRootCertificateHandler, { displayName: `${platform} root 2`, platform, certificate: otherRootPem }));
@@ -157,9 +165,9 @@ describe("integration: deleting a referenced root", function () {
   const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let client: EmulatorClient;
   const make = async () => {
-    const rootInputs = (await trustedRootCertificateHandler.check(run, {}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as Props;
+    const rootInputs = (await trustedRootCertificateHandler.check(run, {}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as TrustedRootCertificateInputs;
     const root = await trustedRootCertificateHandler.create(run, rootInputs);
-    const scepInputs = (await certificateProfileHandler.check(run, {}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as Props;
+    const scepInputs = (await certificateProfileHandler.check(run, {}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as CertificateProfileInputs;
     return { root, rootInputs, scep: await certificateProfileHandler.create(run, scepInputs), scepInputs };
   };
   before(async () => {
@@ -188,7 +196,7 @@ describe("integration: deleting a referenced root", function () {
     assert.strictEqual(read.inputs!.trustedRootId, undefined);
     // The next up creates the root again and links it: the profile is never left pointing at nothing.
     const again = await trustedRootCertificateHandler.create(run, rootInputs);
-    const news = (await certificateProfileHandler.check(run, {}, { ...scepInputs, trustedRootId: again.id })).inputs as Props;
+    const news = (await certificateProfileHandler.check(run, {}, { ...scepInputs, trustedRootId: again.id })).inputs as CertificateProfileInputs;
     assert.strictEqual((await certificateProfileHandler.diff(run, scep.id, read.props!, news)).changes, undefined);
     const updated = await certificateProfileHandler.update(run, scep.id, read.props!, news);
     assert.strictEqual(updated.outs!.trustedRootId, again.id);
