@@ -37,9 +37,9 @@ import { sameSetting } from "../email/wire";
 import { engineLog } from "../engineLog";
 import { registerCertificate } from "../impact/analyze";
 import { IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError, isGraphRequestError } from "../errors";
-import type { LiveObject, ProviderRun } from "../run";
+import type { ProviderRun } from "../run";
 import { createExactlyOnce } from "./createOnce";
-import { failUnlessOk } from "./emailProfile";
+import { bindUrl, configurationPath, findLeftBehind, findUnansweredCreate, type IntuneAddedOutputs, intuneAddedOutputs, type LiveConfiguration, readWithLinks, typedRoute } from "./deviceConfiguration";
 import { profilesPath } from "../paths";
 import type { ResourceHandler } from "./types";
 
@@ -55,14 +55,8 @@ type CommonInputs = CommonCertificateInputs & { platform: CertificatePlatform; s
 export type CommonCertificateOutputs = DeclaredFields &
   Pick<CommonInputs, "platform" | "adoptExistingId"> &
   EmailProfileStateKeys &
-  LinkKeys & {
-    /** Graph type, e.g. `#microsoft.graph.iosTrustedRootCertificate`. */
-    odataType: string;
-    version?: number;
-    createdDateTime?: string;
-    lastModifiedDateTime?: string;
-    supportsScopeTags?: boolean;
-  };
+  LinkKeys &
+  IntuneAddedOutputs;
 
 /** TrustedRootCertificate outputs: the common ones, the program's certificate text, and the certificate's facts. */
 export type TrustedRootCertificateOutputs = CommonCertificateOutputs &
@@ -78,44 +72,17 @@ export type TrustedRootCertificateOutputs = CommonCertificateOutputs &
 /** CertificateProfile outputs: the common ones, the kind, and the root the tenant links. */
 export type CertificateProfileOutputs = CommonCertificateOutputs & Pick<CertificateProfileInputs, "kind" | "trustedRootId">;
 
-type LiveConfig = LiveObject & { "@odata.type": string; version?: number; lastModifiedDateTime?: string; supportsScopeTags?: boolean; roleScopeTagIds?: string[] };
-type Links = Partial<Record<string, string>>;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const configPath = (id: string) => `${profilesPath}/${encodeURIComponent(id)}`;
-const rootRoute = (id: string, info: CertificateTypeInfo) => `${configPath(id)}/microsoft.graph.${info.typeName}/${ROOT_LINK.navigation}`;
-const bindUrl = (run: ProviderRun, id: string) => `${run.settings.graphEndpoint}/beta${profilesPath}/${encodeURIComponent(id)}`;
+const rootRoute = (id: string, info: CertificateTypeInfo) => typedRoute(id, info.typeName, ROOT_LINK.navigation);
 
-/** The object and its root link in one `$batch`; `notFoundAttempts` > 1 waits out Intune's lag after a write. */
-export async function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number): Promise<{ live: LiveConfig; links: Links } | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const answers = await run.graph.readCoalesced([
-      { id: "object", path: configPath(id) },
-      ...(info.hasRootLink ? [{ id: "root", path: rootRoute(id, info) }] : []),
-    ]);
-    const object = answers.get("object");
-    if (!object || object.status === 404) {
-      if (attempt >= notFoundAttempts) return undefined;
-      await sleep(Math.min(500 * 2 ** (attempt - 1), 3000));
-      continue;
-    }
-    failUnlessOk("GET", configPath(id), object);
-    const links: Links = {};
-    const root = answers.get("root");
-    // An unbound link, or one whose root was deleted, answers 404: no link.
-    if (root && root.status !== 404) {
-      failUnlessOk("GET", rootRoute(id, info), root);
-      const target = (root.body as { id?: string } | undefined)?.id;
-      if (target) links[ROOT_LINK.input] = target;
-    }
-    return { live: object.body as LiveConfig, links };
-  }
+/** The object and its root link (deviceConfiguration.ts); `notFoundAttempts` > 1 waits out Intune's lag after a write. */
+function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number) {
+  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts);
 }
 
 async function setRootLink(run: ProviderRun, id: string, info: CertificateTypeInfo, target: string | undefined): Promise<void> {
   const route = `${rootRoute(id, info)}/$ref`;
-  if (target) await run.graph.put(route, { "@odata.id": bindUrl(run, target) });
+  if (target) await run.graph.put(route, { "@odata.id": bindUrl(run, profilesPath, target) });
   else await run.graph.delete(route);
 }
 
@@ -125,7 +92,7 @@ async function applyPlan(run: ProviderRun, id: string, info: CertificateTypeInfo
   const linkChanges = ROOT_LINK.input in plan.links;
   if (linkChanges && root) await setRootLink(run, id, info, root);
   const patch = { ...plan.top, ...certificateSettingsToGraph(info, plan.settings) };
-  if (Object.keys(patch).length > 0) await run.graph.patch(configPath(id), { "@odata.type": info.odataType, ...patch });
+  if (Object.keys(patch).length > 0) await run.graph.patch(configurationPath(id), { "@odata.type": info.odataType, ...patch });
   if (linkChanges && !root) await setRootLink(run, id, info, undefined);
 }
 
@@ -144,16 +111,12 @@ interface CertificateResource<I extends CommonInputs, O extends CommonCertificat
   readonly programOnlyKeys: readonly (keyof I & keyof O)[];
 }
 
-function outputsOf<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, from: I | O, observed: ObservedProfile, live: LiveConfig, stored: EmailProfileStateKeys): O {
+function outputsOf<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, from: I | O, observed: ObservedProfile, live: LiveConfiguration, stored: EmailProfileStateKeys): O {
   const common: CommonCertificateOutputs = {
     displayName: observed.displayName,
     platform: from.platform,
     settings: observed.settings,
-    odataType: live["@odata.type"],
-    version: live.version,
-    createdDateTime: live.createdDateTime,
-    lastModifiedDateTime: live.lastModifiedDateTime,
-    supportsScopeTags: live.supportsScopeTags,
+    ...intuneAddedOutputs(live),
     ...stored,
   };
   if (observed.description !== null) common.description = observed.description;
@@ -174,35 +137,6 @@ async function snapshot<I extends CommonInputs, O extends CommonCertificateOutpu
   if (!read) throw new IntuneTenantStateError(`${r.label} ${id} was written but cannot be read back (Graph keeps answering 404)`);
   const observed = observeProfile(info.model, read.live, read.links);
   return outputsOf(r, inputs, observed, read.live, storedAfterWrite(declared, observed));
-}
-
-function matchesDeclared(info: CertificateTypeInfo, live: LiveObject, declared: DeclaredProfile): boolean {
-  const observed = observeProfile(info.model, live, {});
-  return planIsEmpty(planProfile(info.model, { ...declared, links: {} }, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings }));
-}
-
-const byAge = (a: LiveObject, b: LiveObject) => String(a.createdDateTime ?? "").localeCompare(String(b.createdDateTime ?? "")) || a.id.localeCompare(b.id);
-
-/** What an interrupted run left: same type and name, every declared value, no assignments, not taken. */
-async function findLeftBehind(run: ProviderRun, info: CertificateTypeInfo, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const candidates = (await run.profilesBeforeRun(info.typeName))
-    .filter((p) => p.displayName === declared.displayName && !run.adopted.has(p.id) && matchesDeclared(info, p, declared))
-    .sort(byAge);
-  for (const c of candidates) if ((await run.graph.list(`${configPath(c.id)}/assignments`)).length === 0) return c;
-  return undefined;
-}
-
-/** What an unanswered create committed: new since this run's first create of the type, with the declared values. */
-async function findUnansweredCreate(run: ProviderRun, info: CertificateTypeInfo, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const before = new Set((await run.profilesBeforeRun(info.typeName)).map((p) => p.id));
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const found = (await run.profilesNamed(info.typeName, declared.displayName))
-      .filter((p) => !before.has(p.id) && !run.adopted.has(p.id) && matchesDeclared(info, p, declared))
-      .sort(byAge);
-    if (found.length > 0) return found[0];
-    if (attempt < 4) await sleep(250 * 2 ** attempt);
-  }
-  return undefined;
 }
 
 /** A rule on one input that only the tenant can check (at `up`, not at preview). */
@@ -238,7 +172,7 @@ async function create<I extends CommonInputs, O extends CommonCertificateOutputs
   const info = r.info(inputs);
   const declared = declaredOfInputs(info, inputs);
   if (inputs.adoptExistingId) return adopt(run, r, inputs.adoptExistingId, inputs);
-  const leftBehind = await findLeftBehind(run, info, declared);
+  const leftBehind = await findLeftBehind(run, info.typeName, info.model, declared);
   if (leftBehind) return adopt(run, r, leftBehind.id, inputs);
 
   const root = declared.links[ROOT_LINK.input];
@@ -248,14 +182,14 @@ async function create<I extends CommonInputs, O extends CommonCertificateOutputs
     ...certificateSettingsToGraph(info, declared.settings),
     ...(declared.description !== undefined ? { description: declared.description } : {}),
     ...(declared.scopeTagIds !== undefined ? { roleScopeTagIds: declared.scopeTagIds } : {}),
-    ...(root ? { [`${ROOT_LINK.navigation}@odata.bind`]: bindUrl(run, root) } : {}),
+    ...(root ? { [`${ROOT_LINK.navigation}@odata.bind`]: bindUrl(run, profilesPath, root) } : {}),
   };
 
   const id = await createExactlyOnce(
     `${r.label} "${declared.displayName}"`,
-    async () => (await run.graph.post<LiveConfig>(profilesPath, body)).id,
+    async () => (await run.graph.post<LiveConfiguration>(profilesPath, body)).id,
     async () => {
-      const committed = await findUnansweredCreate(run, info, declared);
+      const committed = await findUnansweredCreate(run, info.typeName, info.model, declared);
       if (committed) run.adopted.add(committed.id);
       return committed?.id;
     },
@@ -315,7 +249,7 @@ async function remove(run: ProviderRun, label: string, id: string): Promise<void
   if (run.adopted.has(id)) return;
   try {
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await run.graph.delete(configPath(id));
+    await run.graph.delete(configurationPath(id));
   } catch (e) {
     // A tenant may refuse to delete what other profiles still link to (docs/graph-behaviour.md): the
     // resource then stays in the stack, nothing is orphaned, and the message says what to unlink.
