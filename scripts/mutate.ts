@@ -270,6 +270,15 @@ export const mutations: readonly Mutation[] = [
     tests: [integration("provider/impact")],
   },
   {
+    name: "impact-certificate-target-kind-silent",
+    means: "no warning when a trusted root goes only to user groups and its certificate profile only to device groups (or the reverse)",
+    file: "provider/impact/analyze.ts",
+    search: "    if (shared.length === 0) {\n",
+    replace: "    if (false) {\n",
+    tests: [integration("provider/certificateProfile")],
+    grep: "different kinds of group",
+  },
+  {
     name: "impact-prompt-new-recipients",
     means: "the reconfiguration prompt also counts groups that only now receive the profile",
     file: "provider/impact/analyze.ts",

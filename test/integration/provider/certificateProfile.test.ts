@@ -245,3 +245,48 @@ describe("integration: impact of a chain that does not reach the e-mail profile'
     assert.deepStrictEqual(await program(SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.salesUsers.id), []);
   });
 });
+
+// A root and its certificate profile must both target users or both devices (issue 18): warned at
+// preview, on the assignments of both, naming the profile, the root and the groups of each side.
+describe("integration: impact of a root and certificate profile that target different kinds of group", function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let run: ProviderRun;
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(() => emu.close());
+
+  const program = async (rootGroups: string[], certGroups: string[]) => {
+    run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    const ok = (r: { failures?: readonly unknown[] }) => assert.deepStrictEqual(r.failures ?? [], []);
+    ok(await trustedRootCertificateHandler.check(run, {}, { displayName: "Kiosk root", platform: "iosIpados", certificate: rootPem, __urn: "urn:root" }));
+    ok(await certificateProfileHandler.check(run, {}, { displayName: "Kiosk SCEP", platform: "iosIpados", kind: "scep", trustedRootId: UNKNOWN, settings: scepSettings, __urn: "urn:cert", __trustedRootUrn: "urn:root" }));
+    const assign = (urn: string, profileUrn: string, groups: string[]) =>
+      profileAssignmentHandler.check(run, {}, { profileId: UNKNOWN, targets: groups.map((groupId) => ({ kind: "group", groupId })), __urn: urn, __profileUrn: profileUrn });
+    ok(await assign("urn:a-root", "urn:root", rootGroups));
+    ok(await assign("urn:a-cert", "urn:cert", certGroups));
+    await impactSettled(run);
+    const mismatches = (urn: string) => (run.impact.factsByUrn.get(urn) ?? []).filter((f) => f.kind === "certificateTargetKindMismatch");
+    return { root: mismatches("urn:a-root"), cert: mismatches("urn:a-cert") };
+  };
+  const { salesUsers, fieldEngineers, kioskDevices } = SEEDED_GROUPS;
+  const summary = (f: Props) => [f.profile, f.trustedRoot, f.targets, f.groups.map((g: Props) => g.displayName), f.rootGroups.map((g: Props) => g.displayName)];
+
+  it("warns on both assignments when the root goes to users and the profile to devices", async () => {
+    const { root, cert } = await program([salesUsers.id], [kioskDevices.id]);
+    const expected = [["Kiosk SCEP", "Kiosk root", "devices", ["Kiosk Devices"], ["Sales Users"]]];
+    assert.deepStrictEqual(cert.map(summary), expected);
+    assert.deepStrictEqual(root.map(summary), expected);
+  });
+
+  it("warns the other way round: the root to devices, the profile to users", async () => {
+    const { cert } = await program([kioskDevices.id], [salesUsers.id, fieldEngineers.id]);
+    assert.deepStrictEqual(cert.map(summary), [["Kiosk SCEP", "Kiosk root", "users", ["Sales Users", "Field Engineers"], ["Kiosk Devices"]]]);
+  });
+
+  it("says nothing when both reach a group of the same kind", async () => {
+    assert.deepStrictEqual(await program([salesUsers.id], [fieldEngineers.id]), { root: [], cert: [] });
+    assert.deepStrictEqual(await program([salesUsers.id, kioskDevices.id], [kioskDevices.id]), { root: [], cert: [] });
+  });
+});
