@@ -14,7 +14,7 @@ import { ProviderRun } from "../../../provider/run";
 import { DIALECTS, SEEDED_GROUPS } from "../../../emulator";
 import { impactSettled } from "../../../provider/impact/analyze";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
-import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
+import { profileAssignmentHandler, type ProfileAssignmentInputs } from "../../../provider/resources/profileAssignment";
 import type { ResourceHandler } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
@@ -283,6 +283,18 @@ describe("integration: impact of a root and certificate profile that target diff
   it("warns the other way round: the root to devices, the profile to users", async () => {
     const { cert } = await program([kioskDevices.id], [salesUsers.id, fieldEngineers.id]);
     assert.deepStrictEqual(cert.map(summary), [["Kiosk SCEP", "Kiosk root", "users", ["Sales Users", "Field Engineers"], ["Kiosk Devices"]]]);
+  });
+
+  it("warns when an update moves the profile's assignment from users to devices (diff, not create)", async () => {
+    await program([salesUsers.id], [fieldEngineers.id]);
+    const olds = { profileId: "cert-id", targets: [{ kind: "group" as const, groupId: fieldEngineers.id, filterType: "none" as const }], assignmentIds: {} };
+    const links = { __urn: "urn:a-cert", __profileUrn: "urn:cert" };
+    const checked = await profileAssignmentHandler.check(run, olds, { profileId: "cert-id", targets: [{ kind: "group", groupId: kioskDevices.id }], ...links });
+    assert.deepStrictEqual(checked.failures ?? [], []);
+    await profileAssignmentHandler.diff(run, "a-id", olds, { ...(checked.inputs as ProfileAssignmentInputs), ...links });
+    await impactSettled(run);
+    const facts = (run.impact.factsByUrn.get("urn:a-cert") ?? []).filter((f) => f.kind === "certificateTargetKindMismatch");
+    assert.deepStrictEqual(facts.map(summary), [["Kiosk SCEP", "Kiosk root", "devices", ["Kiosk Devices"], ["Sales Users"]]]);
   });
 
   it("says nothing when both reach a group of the same kind", async () => {
