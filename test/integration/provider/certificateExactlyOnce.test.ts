@@ -9,7 +9,8 @@ import { handler } from "../../../provider/dispatch";
 import { checkProfileAssignmentInputs } from "../../../provider/resources/profileAssignment";
 import { ProviderRun } from "../../../provider/run";
 import { EmulatorClient } from "../../support/emulatorClient";
-import { testCertificatePem } from "../../support/testCertificates";
+import { COMMIT_THEN_5XX, faultProbe } from "../../support/commitFaults";
+import { pkcsSettings, scepSettings, testCertificatePem } from "../../support/testCertificates";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
 type Props = Record<string, any>;
@@ -17,30 +18,14 @@ const profiles = "/deviceManagement/deviceConfigurations";
 const rootPem = testCertificatePem({ commonName: "Contoso Exactly Once Root" });
 const platform = "androidEnterpriseWorkProfile";
 
-const scepSettings = {
-  subjectNameFormat: "custom",
-  subjectNameFormatString: "CN={{UserPrincipalName}}",
-  keyUsage: ["digitalSignature", "keyEncipherment"],
-  keySize: "size2048",
-  scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
-  certificateValidityPeriodScale: "years",
-  certificateValidityPeriodValue: 1,
-};
-const pkcsSettings = {
-  subjectNameFormat: "commonNameAsEmail",
-  certificationAuthority: "ca.contoso.com",
-  certificationAuthorityName: "Contoso CA",
-  certificateTemplateName: "User",
-  certificateValidityPeriodScale: "months",
-  certificateValidityPeriodValue: 12,
-};
-
 describe("integration: certificate creates exactly once when the tenant commits, then answers 500, 502 or 504", function () {
   this.timeout(60_000);
   let emu: TestEmulator;
   let client: EmulatorClient;
   // Short backoffs: the retries are what is tested, not their pacing.
   let run: ProviderRun;
+  let answered: ReturnType<typeof faultProbe>["answered"];
+  let inject: ReturnType<typeof faultProbe>["inject"];
   const kinds = { root: "TrustedRootCertificate", profile: "CertificateProfile" } as const;
   const checked = async (kind: string, news: Props) => {
     const r = await handler(kind, run).check({}, news);
@@ -53,34 +38,16 @@ describe("integration: certificate creates exactly once when the tenant commits,
   const list = async (path: string) => (await client.graph("GET", `${path}?$top=999`)).body.value as Props[];
   const named = async (name: string) => (await list(profiles)).filter((p) => p.displayName === name);
   const rootLink = async (id: string, odataType: string) => (await client.graph("GET", `${profiles}/${id}/${odataType.slice(1)}/rootCertificate`)).body.id as string | undefined;
-  /** Statuses the emulator answered to `method` on paths matching `path`, oldest first. */
-  const answered = async (method: string, path: RegExp) => (await client.requests()).filter((r) => r.method === method && path.test(r.path)).map((r) => r.status);
-  /** Queues the fault and returns a check that the emulator really applied it (after the commit) to one request. */
-  const inject = async (method: string, path: string, fault: string) => {
-    await client.clearRequests();
-    await client.injectFault({ match: { method, path }, fault, count: 1 });
-    return async () => {
-      const hit = (await client.requests()).filter((r) => r.fault === fault);
-      assert.strictEqual(hit.length, 1, `${fault} applied once`);
-      assert.strictEqual(hit[0].method, method);
-    };
-  };
-
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
+    ({ answered, inject } = faultProbe(client));
   });
   beforeEach(() => (run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { baseDelayInMs: 10 } })));
   afterEach(() => client.clearFaults());
   after(() => emu.close());
 
-  const faults = [
-    ["error-after", 500],
-    ["bad-gateway-after", 502],
-    ["gateway-timeout-after", 504],
-  ] as const;
-
-  for (const [fault, status] of faults) {
+  for (const [fault, status] of COMMIT_THEN_5XX) {
     describe(`${fault} (${status} after the commit)`, () => {
       it("on the POST of a trusted root: the lookup finds it, one root, no second POST", async () => {
         const name = `Root ${fault}`;

@@ -19,7 +19,7 @@ import type { ResourceHandler } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
-import { base64DerOf, testCertificatePem } from "../../support/testCertificates";
+import { base64DerOf, scepSettings as completeScepSettings, testCertificatePem } from "../../support/testCertificates";
 
 type Props = Record<string, any>;
 const graphCalls = (log: LoggedRequest[]) => log.filter((r) => !/oauth2|openid/.test(r.path));
@@ -29,13 +29,8 @@ const rootPem = testCertificatePem({ commonName: "Contoso Integration Root" });
 const otherRootPem = testCertificatePem({ commonName: "Contoso Second Root" });
 
 const scepSettings = {
-  subjectNameFormat: "custom",
+  ...completeScepSettings,
   subjectNameFormatString: "CN={{UserPrincipalName}},E={{EmailAddress}}",
-  keyUsage: ["digitalSignature", "keyEncipherment"],
-  keySize: "size2048",
-  scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
-  certificateValidityPeriodScale: "years",
-  certificateValidityPeriodValue: 1,
   extendedKeyUsages: [{ name: "Client Authentication", objectIdentifier: "1.3.6.1.5.5.7.3.2" }],
 };
 
