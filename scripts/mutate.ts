@@ -294,6 +294,63 @@ export const mutations: readonly Mutation[] = [
     replace: '    if (profile.platform === ("none" as string)) facts.push(',
     tests: [integration("provider/impact")],
   },
+  // --- certificate-based e-mail in export and status ---
+  {
+    name: "export-certificate-link-as-id",
+    means: "export writes an e-mail profile's link to an exported certificate profile as an id, not as code",
+    file: "cli/export.ts",
+    search: '        if (target && target.kind === "CertificateProfile" && certificatePlatformOfEmail[p.platform]',
+    replace: '        if (false && target && target.kind === "CertificateProfile" && certificatePlatformOfEmail[p.platform]',
+    tests: [unit("cli/export"), integration("cli/export")],
+  },
+  {
+    name: "export-root-link-as-id",
+    means: "export writes a certificate profile's link to an exported trusted root as an id, not as code",
+    file: "cli/export.ts",
+    search: "    if (target) return `${target.variable}.id`;\n",
+    replace: "    if (false) return `${target!.variable}.id`;\n",
+    tests: [unit("cli/export"), integration("cli/export")],
+  },
+  {
+    name: "export-refused-setting-kept",
+    means: "export keeps a certificate setting that `check` refuses (a renewal threshold of 0) and gives the profile up",
+    file: "cli/export.ts",
+    search: "    if (droppable.length === 0) return { reason:",
+    replace: "    if (droppable.length >= 0) return { reason:",
+    tests: [unit("cli/export")],
+  },
+  {
+    name: "status-root-unnamed",
+    means: "status does not name the trusted root behind a certificate profile's error",
+    file: "cli/status.ts",
+    search: "        if (why && root) {\n",
+    replace: "        if (false) {\n",
+    tests: [unit("cli/status"), integration("emulator/statusCli")],
+  },
+  {
+    name: "status-certificate-error-unexplained",
+    means: "status does not say that an e-mail error comes from a certificate in error on the device",
+    file: "cli/status.ts",
+    search: "          } else if (failsOn(cert, key)) {\n",
+    replace: "          } else if (false) {\n",
+    tests: [unit("cli/status"), integration("emulator/statusCli")],
+  },
+  {
+    name: "emulator-root-rule-off",
+    means: "the emulator delivers a certificate profile where its linked trusted root is deleted or does not reach",
+    file: "emulator/deviceStatus.ts",
+    search: "    if (link) {\n",
+    replace: "    if (false) {\n",
+    tests: [unit("emulator/deviceStatus"), integration("emulator/statusCli")],
+  },
+  {
+    name: "emulator-certificate-error-not-propagated",
+    means: "the emulator delivers a certificate e-mail profile where its certificate profile is in error",
+    file: "emulator/deviceStatus.ts",
+    search: " || certificate.notIssued.has(device.id)",
+    replace: "",
+    tests: [unit("emulator/deviceStatus")],
+  },
 ];
 
 // ------------------------------------------------------------------------------------------------
