@@ -94,6 +94,8 @@ function sentence(a: Acc): Finding["sentence"] {
         return `${profileWord(n)} ${names(sorted)} both include${n === 1 ? "s" : ""} and exclude${n === 1 ? "s" : ""} ${aud}: the exclusion wins, so no one there gets ${n === 1 ? "it" : "them"}`;
       case "deviceGroupTarget":
         return `${profileWord(n)} ${names(sorted)} target${n === 1 ? "s" : ""} device group ${aud}: e-mail profiles apply only to devices with a primary user there (user groups are the usual target)`;
+      case "certificateTargetKindMismatch":
+        return `certificate ${profileWord(n)} ${names(sorted)} go${n === 1 ? "es" : ""} to ${f.targets === "users" ? "user" : "device"} group ${aud}, but ${n === 1 ? "its" : "their"} trusted root "${f.trustedRoot}" only to ${f.targets === "users" ? "device" : "user"} groups (${who(f.rootGroups)}): no certificate is issued there`;
     }
   };
 }
@@ -153,6 +155,10 @@ export function findings(report: ReviewReport): Finding[] {
           break;
         case "deviceGroupTarget":
           for (const au of audiences(f.groups)) add("", f.kind, "delivery", au, f, r, [[f.profile, ""]]);
+          break;
+        case "certificateTargetKindMismatch":
+          // Nothing is issued, so certificate authentication fails there: as bad as a gap in the chain.
+          for (const au of audiences(f.groups)) add(`${f.trustedRoot}|${f.targets}`, f.kind, "blocked", au, f, r, [[f.profile, ""]]);
           break;
         case "excludedWhileIncluded":
           for (const au of audiences(f.groups)) add("", f.kind, "removal", au, f, r, [[f.profile, ""]]);

@@ -23,6 +23,8 @@ export type ImpactFact =
   | { kind: "accountRemoval"; profile: string; groups: GroupInfo[]; allUsers?: boolean; allDevices?: boolean }
   | { kind: "certificateChainGap"; profile: string; certificateProfile: string; role: "identityCertificate" | "trustedRoot"; missingGroups: GroupInfo[] }
   | { kind: "deviceGroupTarget"; profile: string; groups: GroupInfo[] }
+  /** The certificate profile `profile` goes only to groups of one kind (users or devices), its trusted root only to the other. */
+  | { kind: "certificateTargetKindMismatch"; profile: string; trustedRoot: string; targets: "users" | "devices"; groups: GroupInfo[]; rootGroups: GroupInfo[] }
   | { kind: "excludedWhileIncluded"; profile: string; groups: GroupInfo[] };
 
 /** Marker before the JSON copy of a fact in a warning message. */

@@ -57,6 +57,22 @@ export const mutations: readonly Mutation[] = [
     pending: "needs the emulator's commit-then-5xx faults (error-after, bad-gateway-after, gateway-timeout-after; issue 16, another branch)",
   },
   {
+    name: "certificate-create-skips-lookup",
+    means: "the create of a trusted root or certificate profile re-sends its POST after 500/502/504 without looking up what the first one committed",
+    file: "provider/resources/certificateProfile.ts",
+    search: "      const committed = await findUnansweredCreate(run, info.typeName, info.model, declared);\n",
+    replace: "      const committed = undefined;\n",
+    tests: [integration("provider/certificateExactlyOnce")],
+  },
+  {
+    name: "certificate-delete-retry-404-fails",
+    means: "a DELETE of a trusted root or certificate profile whose answer was lost and whose retry gets 404 fails instead of counting as done",
+    file: "provider/resources/certificateProfile.ts",
+    search: "    await run.graph.delete(configurationPath(id));\n",
+    replace: '    if (!(await run.graph.delete(configurationPath(id)))) throw new Error("the DELETE answered 404");\n',
+    tests: [integration("provider/certificateExactlyOnce")],
+  },
+  {
     name: "batch-charged-as-one",
     means: "the limiter the Graph client uses charges a $batch as one request instead of one per sub-request",
     file: "provider/graph.ts",
@@ -252,6 +268,15 @@ export const mutations: readonly Mutation[] = [
     search: "      if (rootMissing.length > 0)\n",
     replace: "      if (false)\n",
     tests: [integration("provider/impact")],
+  },
+  {
+    name: "impact-certificate-target-kind-silent",
+    means: "no warning when a trusted root goes only to user groups and its certificate profile only to device groups (or the reverse)",
+    file: "provider/impact/analyze.ts",
+    search: "    if (shared.length === 0) {\n",
+    replace: "    if (false) {\n",
+    tests: [integration("provider/certificateProfile")],
+    grep: "different kinds of group",
   },
   {
     name: "impact-prompt-new-recipients",

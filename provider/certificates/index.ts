@@ -15,8 +15,13 @@ export {
   type CertificateTypeInfo,
 } from "./platforms";
 export {
+  certificateProfileInputsSchema,
   checkCertificateProfileInputs,
   checkTrustedRootInputs,
+  trustedRootInputsSchema,
+  type CertificateProfileInputs,
+  type CommonCertificateInputs,
+  type TrustedRootCertificateInputs,
   emailCertificateLinkFailures,
   LINKED_PLATFORM_KEY,
   linkedPlatformsOf,

@@ -4,6 +4,7 @@
 // platform of a linked root equal to the profile's. Results are normalised and hold only what the
 // program declared (the drift model of email/managed.ts).
 import { z } from "zod";
+import type { Settings } from "../email/managed";
 import { enumMembers } from "../email/settings";
 import { normaliseScopeTagIds } from "../email/inputs";
 import type { ValidationFailure } from "../errors";
@@ -17,11 +18,12 @@ import {
   type CertificateTypeInfo,
   normaliseCertificateSettings,
 } from "./platforms";
-import { ProtocolKeys } from "../../protocol";
+import { type LinkKeys, ProtocolKeys, withoutProtocolKeys } from "../../protocol";
 import { type CertificateSubjectKind, subjectFormatFailures } from "./subjectName";
 import { inspectRootCertificate, type RootCertificateFacts } from "./x509";
 
-type Props = Record<string, unknown>;
+/** What the engine hands `check`: the program's arguments, unvalidated, with the SDK's protocol keys. */
+type RawInputs = Record<string, unknown>;
 
 /** Hidden inputs the SDK computes from the program's objects (never from the tenant). */
 export const LINKED_PLATFORM_KEY = ProtocolKeys.linkedPlatforms;
@@ -34,14 +36,22 @@ const common = {
   adoptExistingId: idString.optional(),
 };
 
-function stripHidden(news: Props): Props {
-  const raw: Props = {};
-  for (const [k, v] of Object.entries(news)) if (!k.startsWith("__") && v !== undefined) raw[k] = v;
+function stripHidden(news: RawInputs): RawInputs {
+  const raw: RawInputs = {};
+  for (const [k, v] of Object.entries(withoutProtocolKeys(news))) if (v !== undefined) raw[k] = v;
   return raw;
 }
 
-function commonOut(data: { displayName: string; description?: string; scopeTagIds?: string[]; adoptExistingId?: string }): Props {
-  const out: Props = { displayName: data.displayName };
+/** The fields every certificate resource declares, as `check` normalises them. */
+export interface CommonCertificateInputs {
+  displayName: string;
+  description?: string;
+  scopeTagIds?: string[];
+  adoptExistingId?: string;
+}
+
+function commonOut(data: CommonCertificateInputs): CommonCertificateInputs {
+  const out: CommonCertificateInputs = { displayName: data.displayName };
   if (data.description !== undefined) out.description = data.description;
   if (data.scopeTagIds !== undefined) out.scopeTagIds = normaliseScopeTagIds(data.scopeTagIds);
   if (data.adoptExistingId !== undefined) out.adoptExistingId = data.adoptExistingId;
@@ -50,7 +60,8 @@ function commonOut(data: { displayName: string; description?: string; scopeTagId
 
 // ---- TrustedRootCertificate ----
 
-const rootTop = z
+/** TrustedRootCertificate inputs as the program gives them. */
+export const trustedRootInputsSchema = z
   .object({
     ...common,
     platform: z.enum(certificatePlatformNames),
@@ -60,37 +71,50 @@ const rootTop = z
   })
   .strict();
 
-export interface RootCheck {
-  readonly inputs: Props;
-  readonly failures: ValidationFailure[];
-  readonly warnings: string[];
-  /** Known when the certificate is (not while it is computed by another resource at preview). */
-  readonly facts?: RootCertificateFacts;
-}
+/**
+ * TrustedRootCertificate inputs after `check`: the schema's, with `certFileName` and the certificate's
+ * bytes (base64 DER as Graph takes them, or UNKNOWN at preview) moved into `settings`, the drift model's
+ * view; plus the SDK's links. `certificate` stays as the program wrote it (PEM or base64), so a new text
+ * for the same bytes is no write.
+ */
+export type TrustedRootCertificateInputs = Omit<z.infer<typeof trustedRootInputsSchema>, "certFileName"> & { settings: Settings } & LinkKeys;
+
+/** The result of {@link checkTrustedRootInputs}: the normalised inputs, or the raw ones and the failures. */
+export type RootCheck =
+  | {
+      readonly valid: true;
+      readonly inputs: TrustedRootCertificateInputs;
+      readonly failures: ValidationFailure[];
+      readonly warnings: string[];
+      /** Known when the certificate is (not while it is computed by another resource at preview). */
+      readonly facts?: RootCertificateFacts;
+    }
+  | { readonly valid: false; readonly inputs: RawInputs; readonly failures: ValidationFailure[]; readonly warnings: string[] };
 
 /** Validates and normalises TrustedRootCertificate inputs; `now` for tests. */
-export function checkTrustedRootInputs(news: Props, now: Date = new Date()): RootCheck {
+export function checkTrustedRootInputs(news: RawInputs, now: Date = new Date()): RootCheck {
   const raw = stripHidden(news);
-  const top = rootTop.safeParse(raw);
-  if (!top.success) return { inputs: raw, failures: failuresFromZod(top.error, raw), warnings: [] };
+  const top = trustedRootInputsSchema.safeParse(raw);
+  if (!top.success) return { valid: false, inputs: raw, failures: failuresFromZod(top.error, raw), warnings: [] };
   const d = top.data;
-  const inputs: Props = { ...commonOut(d), platform: d.platform, certificate: d.certificate };
-  if (d.expiryWarningInDays !== undefined) inputs.expiryWarningInDays = d.expiryWarningInDays;
-  const settings: Props = {};
-  if (d.certFileName !== undefined) settings.certFileName = d.certFileName;
-  if (isUnknown(d.certificate)) {
-    settings.trustedRootCertificate = UNKNOWN;
-    return { inputs: { ...inputs, settings }, failures: [], warnings: [] };
-  }
+  const inputs = (trustedRootCertificate: string): TrustedRootCertificateInputs => ({
+    ...commonOut(d),
+    platform: d.platform,
+    certificate: d.certificate,
+    ...(d.expiryWarningInDays !== undefined ? { expiryWarningInDays: d.expiryWarningInDays } : {}),
+    // certFileName first: the settings' order as earlier versions stored it.
+    settings: { ...(d.certFileName !== undefined ? { certFileName: d.certFileName } : {}), trustedRootCertificate },
+  });
+  if (isUnknown(d.certificate)) return { valid: true, inputs: inputs(UNKNOWN), failures: [], warnings: [] };
   const inspection = inspectRootCertificate(d.certificate, { now, expiryWarningInDays: d.expiryWarningInDays });
-  if (inspection.failures.length > 0) return { inputs: raw, failures: inspection.failures, warnings: [] };
-  settings.trustedRootCertificate = inspection.facts!.base64Der;
-  return { inputs: { ...inputs, settings }, failures: [], warnings: inspection.warnings, facts: inspection.facts };
+  if (!inspection.facts || inspection.failures.length > 0) return { valid: false, inputs: raw, failures: inspection.failures, warnings: [] };
+  return { valid: true, inputs: inputs(inspection.facts.base64Der), failures: [], warnings: inspection.warnings, facts: inspection.facts };
 }
 
 // ---- CertificateProfile ----
 
-const profileTop = z
+/** CertificateProfile inputs as the program gives them; `settings` is checked per platform and kind. */
+export const certificateProfileInputsSchema = z
   .object({
     ...common,
     platform: z.enum(certificatePlatformNames),
@@ -101,6 +125,9 @@ const profileTop = z
   .strict();
 
 const unknownOk = <T extends z.ZodTypeAny>(s: T) => z.union([z.literal(UNKNOWN), s]);
+
+/** CertificateProfile inputs after `check`: the schema's, with `settings` normalised for the type, plus the SDK's links. */
+export type CertificateProfileInputs = Omit<z.infer<typeof certificateProfileInputsSchema>, "settings"> & { settings: Settings } & LinkKeys;
 
 /** Settings without which the type cannot issue a certificate. */
 const requiredSettings: Record<CertificateKind, string[]> = {
@@ -161,7 +188,7 @@ function cachedSettingSchema(info: CertificateTypeInfo, kind: CertificateKind): 
 /** Intune issues certificates valid for at most 24 months (SCEP profile page, "Certificate validity period"). */
 const MAX_VALIDITY_IN_MONTHS = 24;
 
-function validityFailures(settings: Props): ValidationFailure[] {
+function validityFailures(settings: Settings): ValidationFailure[] {
   const scale = settings.certificateValidityPeriodScale;
   const value = settings.certificateValidityPeriodValue;
   if (typeof scale !== "string" || typeof value !== "number") return [];
@@ -192,11 +219,11 @@ function urlFailures(urls: unknown): ValidationFailure[] {
   return out;
 }
 
-function subjectKind(info: CertificateTypeInfo, settings: Props): CertificateSubjectKind {
+function subjectKind(info: CertificateTypeInfo, settings: Settings): CertificateSubjectKind {
   return info.hasCertificateStore && settings.certificateStore === "machine" ? "device" : "user";
 }
 
-function formatFailures(info: CertificateTypeInfo, settings: Props): ValidationFailure[] {
+function formatFailures(info: CertificateTypeInfo, settings: Settings): ValidationFailure[] {
   const kind = subjectKind(info, settings);
   const out: ValidationFailure[] = [];
   for (const key of ["subjectNameFormatString", "subjectAlternativeNameFormatString"]) {
@@ -220,7 +247,7 @@ function formatFailures(info: CertificateTypeInfo, settings: Props): ValidationF
 export type LinkedPlatforms = Partial<Record<string, CertificatePlatform>>;
 
 /** The cross-resource rule: a linked root must be of the profile's platform. */
-function rootLinkFailures(platform: CertificatePlatform, kind: CertificateKind, info: CertificateTypeInfo, inputs: Props, linked: LinkedPlatforms): ValidationFailure[] {
+function rootLinkFailures(platform: CertificatePlatform, kind: CertificateKind, info: CertificateTypeInfo, inputs: RawInputs, linked: LinkedPlatforms): ValidationFailure[] {
   const out: ValidationFailure[] = [];
   if (!info.hasRootLink) {
     if (inputs.trustedRootId !== undefined) {
@@ -241,22 +268,26 @@ function rootLinkFailures(platform: CertificatePlatform, kind: CertificateKind, 
   return out;
 }
 
-function linkedPlatformsOf(news: Props): LinkedPlatforms {
-  const v = news[LINKED_PLATFORM_KEY];
+const isCertificatePlatform = (p: unknown): p is CertificatePlatform => (certificatePlatformNames as readonly unknown[]).includes(p);
+
+function linkedPlatformsOf(news: RawInputs): LinkedPlatforms {
+  const v: unknown = news[LINKED_PLATFORM_KEY];
   if (!v || typeof v !== "object") return {};
   const out: LinkedPlatforms = {};
-  for (const [k, p] of Object.entries(v as Props)) if ((certificatePlatformNames as readonly string[]).includes(String(p))) out[k] = p as CertificatePlatform;
+  for (const [k, p] of Object.entries(v)) if (isCertificatePlatform(p)) out[k] = p;
   return out;
 }
 
 /** Validates and normalises CertificateProfile inputs (no network). */
-export function checkCertificateProfileInputs(news: Props): { inputs: Props; failures: ValidationFailure[] } {
+export function checkCertificateProfileInputs(
+  news: RawInputs,
+): { valid: true; inputs: CertificateProfileInputs; failures: ValidationFailure[] } | { valid: false; inputs: RawInputs; failures: ValidationFailure[] } {
   const raw = stripHidden(news);
-  const top = profileTop.safeParse(raw);
-  if (!top.success) return { inputs: raw, failures: failuresFromZod(top.error, raw) };
+  const top = certificateProfileInputsSchema.safeParse(raw);
+  if (!top.success) return { valid: false, inputs: raw, failures: failuresFromZod(top.error, raw) };
   const { platform, kind } = top.data;
   const info = certificatePlatforms[platform].profiles[kind];
-  const settingsIn = top.data.settings as Props;
+  const settingsIn: Settings = top.data.settings;
   const failures: ValidationFailure[] = [];
   const parsed = cachedSettingSchema(info, kind).safeParse(settingsIn);
   if (!parsed.success) {
@@ -269,11 +300,11 @@ export function checkCertificateProfileInputs(news: Props): { inputs: Props; fai
   }
   failures.push(...urlFailures(settingsIn.scepServerUrls), ...validityFailures(settingsIn), ...formatFailures(info, settingsIn));
   failures.push(...rootLinkFailures(platform, kind, info, raw, linkedPlatformsOf(news)));
-  if (failures.length > 0) return { inputs: raw, failures };
+  if (failures.length > 0) return { valid: false, inputs: raw, failures };
 
-  const inputs: Props = { ...commonOut(top.data), platform, kind, settings: normaliseCertificateSettings(info, settingsIn) };
+  const inputs: CertificateProfileInputs = { ...commonOut(top.data), platform, kind, settings: normaliseCertificateSettings(info, settingsIn) };
   if (top.data.trustedRootId !== undefined) inputs.trustedRootId = top.data.trustedRootId;
-  return { inputs, failures: [] };
+  return { valid: true, inputs, failures: [] };
 }
 
 /**

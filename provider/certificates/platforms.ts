@@ -5,7 +5,7 @@
 import { allNavigationProperties, loadGraphSchema, type SchemaProperty } from "../../schema";
 import type { EmailPlatform } from "../email/platforms";
 import { normaliseProperties, propertiesFromGraph, propertiesToGraph } from "../email/wire";
-import type { ManagedModel } from "../email/managed";
+import type { ManagedModel, Settings } from "../email/managed";
 import { notSettings } from "../email/settings";
 
 export const certificatePlatformNames = ["iosIpados", "androidDeviceAdministrator", "androidEnterpriseWorkProfile"] as const;
@@ -88,11 +88,11 @@ export function certificateTypeOf(odataType: string): { platform: CertificatePla
 }
 
 /** Settings in our representation (flags as lists), only declared keys, schema order. */
-export function normaliseCertificateSettings(info: CertificateTypeInfo, settings: Record<string, unknown>): Record<string, unknown> {
+export function normaliseCertificateSettings(info: CertificateTypeInfo, settings: Settings): Settings {
   return normaliseProperties(info.properties, settings);
 }
 
 /** Settings as Graph takes them (flags comma-joined). */
-export function certificateSettingsToGraph(info: CertificateTypeInfo, settings: Record<string, unknown>): Record<string, unknown> {
+export function certificateSettingsToGraph(info: CertificateTypeInfo, settings: Settings): Settings {
   return propertiesToGraph(info.properties, settings);
 }

@@ -17,7 +17,8 @@ import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
 
 type Props = Record<string, unknown>;
-type Settings = Record<string, unknown>;
+/** Settings in our representation (flags as lists), by Graph property name. */
+export type Settings = Record<string, unknown>;
 
 /** Link inputs (navigation properties set by id): certificate inputs, `trustedRootId`, … */
 type Links = Partial<Record<string, string>>;
@@ -221,15 +222,24 @@ export function inputsAsObserved(platform: EmailPlatform, declared: DeclaredProf
   return inputs;
 }
 
-/** {@link inputsAsObserved} for a type that is not an e-mail platform (certificate and trusted-root profiles). */
-export function managedInputsAsObserved(model: ManagedModel, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Props {
-  const inputs: Props = { displayName: observed.displayName, ...observedFields(model, declared, observed, baseline) };
-  for (const k of model.linkInputs) if (observed.links[k] !== undefined) inputs[k] = observed.links[k];
-  return inputs;
+/** The declared fields as refresh reports them (see {@link inputsAsObserved}). */
+export interface ObservedInputs {
+  displayName: string;
+  description?: string;
+  scopeTagIds?: string[];
+  settings: Settings;
 }
 
-function observedFields(kind: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): { description?: string; scopeTagIds?: string[]; settings: Settings } {
-  const inputs: { description?: string; scopeTagIds?: string[]; settings: Settings } = { settings: {} };
+/**
+ * {@link inputsAsObserved} for a type that is not an e-mail platform (certificate and trusted-root
+ * profiles): the declared fields only; the caller adds the links it has (`observed.links`).
+ */
+export function managedInputsAsObserved(model: ManagedModel, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): ObservedInputs {
+  return { displayName: observed.displayName, ...observedFields(model, declared, observed, baseline) };
+}
+
+function observedFields(kind: ManagedKind, declared: DeclaredProfile, observed: ObservedProfile, baseline: ProfileBaseline): Omit<ObservedInputs, "displayName"> {
+  const inputs: Omit<ObservedInputs, "displayName"> = { settings: {} };
   if (declared.description !== undefined) inputs.description = sameText(declared.description, observed.description) ? declared.description : (observed.description ?? "");
   else if (!sameText(observed.description, baseline.description)) inputs.description = observed.description ?? "";
 

@@ -219,6 +219,38 @@ async function certificateGaps(run: ImpactRun, profile: ProfileFacts, groups: Gr
   return facts;
 }
 
+/**
+ * A trusted root and its certificate profile must target the same kind of group: a root that reaches
+ * only users while the profile reaches only devices (or the reverse) gets no certificate issued. The
+ * assignment's object is either side (found by URN among the program's certificate resources); each
+ * pair it belongs to is checked against the groups the program's ProfileAssignments give both.
+ */
+export async function certificateTargetKindImpact(run: ImpactRun, urn: string | undefined, ref: { profileUrn?: string }): Promise<ImpactFact[]> {
+  const assigned = ref.profileUrn ? run.impact.certificatesByUrn.get(ref.profileUrn) : undefined;
+  if (!assigned) return [];
+  const all = [...run.impact.certificatesByUrn.values()];
+  const root = assigned.trustedRootUrn ? run.impact.certificatesByUrn.get(assigned.trustedRootUrn) : undefined;
+  const pairs = root ? [{ profile: assigned, root }] : all.filter((c) => c.trustedRootUrn === assigned.urn).map((profile) => ({ profile, root: assigned }));
+  const facts: ImpactFact[] = [];
+  for (const pair of pairs) {
+    const profileIds = [...(await assignedGroups(run, { urn: pair.profile.urn }))];
+    const rootIds = [...(await assignedGroups(run, { urn: pair.root.urn }))];
+    if (profileIds.length === 0 || rootIds.length === 0) continue;
+    const groups = await lookupGroups(run, [...profileIds, ...rootIds]);
+    const profileGroups = profileIds.map((id) => groups.get(id)!);
+    const rootGroups = rootIds.map((id) => groups.get(id)!);
+    const kinds = (gs: GroupInfo[]) => new Set(gs.map((g) => (g.isDeviceGroup ? "devices" : "users")));
+    const profileKinds = kinds(profileGroups);
+    const shared = [...kinds(rootGroups)].filter((k) => profileKinds.has(k));
+    if (shared.length === 0) {
+      const targets = profileGroups[0].isDeviceGroup ? "devices" : "users";
+      facts.push({ kind: "certificateTargetKindMismatch", profile: pair.profile.displayName, trustedRoot: pair.root.displayName, targets, groups: profileGroups, rootGroups });
+    }
+  }
+  await emit(run, facts, urn);
+  return facts;
+}
+
 /** An assigned e-mail profile's settings change: its users are asked to approve the reconfiguration. */
 export async function profileUpdateImpact(run: ImpactRun, urn: string | undefined, profile: ProfileFacts, changedSettings: string[]): Promise<ImpactFact[]> {
   if (changedSettings.length === 0 || !known(profile.id)) return [];

@@ -25,6 +25,8 @@ function total(groups: GroupInfo[]): string {
   return `${n} member${n === 1 ? "" : "s"}`;
 }
 
+const kindWord = (targets: "users" | "devices") => (targets === "users" ? "user" : "device");
+
 /** The sentence a reviewer reads. */
 export function describeFact(f: ImpactFact): string {
   switch (f.kind) {
@@ -48,6 +50,8 @@ export function describeFact(f: ImpactFact): string {
       return `profile "${f.profile}" both includes and excludes ${who(f.groups)}: in Intune the exclusion wins, so no one in ${f.groups.length === 1 ? "that group" : "those groups"} gets the profile`;
     case "deviceGroupTarget":
       return `profile "${f.profile}" targets device group(s) ${who(f.groups)}: e-mail profiles apply only to devices with a primary user there (user groups are the usual target)`;
+    case "certificateTargetKindMismatch":
+      return `certificate profile "${f.profile}" goes to ${kindWord(f.targets)} group(s) ${who(f.groups)} but its trusted root "${f.trustedRoot}" only to ${kindWord(f.targets === "users" ? "devices" : "users")} group(s) ${who(f.rootGroups)}: Intune issues no certificate then, since both must target users or both devices`;
   }
 }
 

@@ -2,20 +2,25 @@
 // platforms, managed like EmailProfile — inputs hold only what the program declares, the tenant's
 // answer after each write is the baseline (email/managed.ts), the root link is a navigation property
 // (`rootCertificate@odata.bind` on create, `…/rootCertificate/$ref` afterwards, read from the typed
-// route), and creates happen exactly once (createOnce.ts). The Graph work is written as functions of
-// a {@link GraphContext}; the handlers' entry points make it from the ProviderRun dispatch.ts passes in.
+// route), and creates happen exactly once (createOnce.ts). Both kinds share the Graph work below; a
+// descriptor per kind ({@link CertificateResource}) says what differs: the Graph type, and the inputs
+// and outputs of its own.
+import { type EmailProfileStateKeys, type LinkKeys, ProtocolKeys } from "../../protocol";
 import {
   certificatePlatforms,
-  type CertificateKind,
   type CertificatePlatform,
+  type CertificateProfileInputs,
   certificateSettingsToGraph,
   type CertificateTypeInfo,
   checkCertificateProfileInputs,
   checkTrustedRootInputs,
+  type CommonCertificateInputs,
   inspectRootCertificate,
   ROOT_LINK,
+  type TrustedRootCertificateInputs,
 } from "../certificates";
 import {
+  type DeclaredFields,
   type DeclaredProfile,
   declaredOf,
   managedInputsAsObserved,
@@ -24,338 +29,316 @@ import {
   type ProfilePlan,
   planIsEmpty,
   planProfile,
+  type Settings,
   storedAfterWrite,
   storedViews,
 } from "../email/managed";
 import { sameSetting } from "../email/wire";
 import { engineLog } from "../engineLog";
 import { registerCertificate } from "../impact/analyze";
-import { IntuneResourceInitError } from "../errors";
-import type { GraphApi } from "../graph";
-import type { LiveObject, ProviderRun } from "../run";
+import { IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError, isGraphRequestError } from "../errors";
+import type { ProviderRun } from "../run";
 import { createExactlyOnce } from "./createOnce";
-import { failUnlessOk } from "./emailProfile";
-import { ProtocolKeys } from "../../protocol";
+import { bindUrl, configurationPath, findLeftBehind, findUnansweredCreate, type IntuneAddedOutputs, intuneAddedOutputs, type LiveConfiguration, readWithLinks, typedRoute } from "./deviceConfiguration";
 import { profilesPath } from "../paths";
 import type { ResourceHandler } from "./types";
 
-type Props = Record<string, unknown>;
+export type { CertificateProfileInputs, TrustedRootCertificateInputs };
 
-/** What the Graph work of these resources needs: Graph access, the run's state, the Graph root URL. */
-export interface GraphContext {
-  readonly graph: GraphApi;
-  readonly run: ProviderRun;
-  readonly graphEndpoint: string;
-}
+/** What the inputs of both kinds have. */
+type CommonInputs = CommonCertificateInputs & { platform: CertificatePlatform; settings: Settings } & LinkKeys;
 
-function contextOf(run: ProviderRun): GraphContext {
-  return { graph: run.graph, run, graphEndpoint: run.settings.graphEndpoint };
-}
+/**
+ * What the outputs of both kinds have: the declared fields as the tenant reports them, what Intune
+ * adds, the drift model's state (email/managed.ts) and the create-time instruction `adoptExistingId`.
+ */
+export type CommonCertificateOutputs = DeclaredFields &
+  Pick<CommonInputs, "platform" | "adoptExistingId"> &
+  EmailProfileStateKeys &
+  LinkKeys &
+  IntuneAddedOutputs;
+
+/** TrustedRootCertificate outputs: the common ones, the program's certificate text, and the certificate's facts. */
+export type TrustedRootCertificateOutputs = CommonCertificateOutputs &
+  Pick<TrustedRootCertificateInputs, "certificate" | "expiryWarningInDays"> & {
+    /** Distinguished name of the certificate the tenant holds. */
+    subject?: string;
+    /** SHA-1 of its DER bytes, upper-case hex. */
+    thumbprint?: string;
+    /** ISO 8601. */
+    expiresAt?: string;
+  };
+
+/** CertificateProfile outputs: the common ones, the kind, and the root the tenant links. */
+export type CertificateProfileOutputs = CommonCertificateOutputs & Pick<CertificateProfileInputs, "kind" | "trustedRootId">;
 
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const rootRoute = (id: string, info: CertificateTypeInfo) => typedRoute(id, info.typeName, ROOT_LINK.navigation);
 
-type LiveConfig = LiveObject & { "@odata.type": string; version?: number; lastModifiedDateTime?: string; supportsScopeTags?: boolean; roleScopeTagIds?: string[] };
-type Links = Partial<Record<string, string>>;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const configPath = (id: string) => `${profilesPath}/${encodeURIComponent(id)}`;
-const rootRoute = (id: string, info: CertificateTypeInfo) => `${configPath(id)}/microsoft.graph.${info.typeName}/${ROOT_LINK.navigation}`;
-const bindUrl = (ctx: GraphContext, id: string) => `${ctx.graphEndpoint}/beta${profilesPath}/${encodeURIComponent(id)}`;
-
-/** The object and its root link in one `$batch`; `notFoundAttempts` > 1 waits out Intune's lag after a write. */
-export async function readCertificateObject(ctx: GraphContext, id: string, info: CertificateTypeInfo, notFoundAttempts: number): Promise<{ live: LiveConfig; links: Links } | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    const answers = await ctx.graph.readCoalesced([
-      { id: "object", path: configPath(id) },
-      ...(info.hasRootLink ? [{ id: "root", path: rootRoute(id, info) }] : []),
-    ]);
-    const object = answers.get("object");
-    if (!object || object.status === 404) {
-      if (attempt >= notFoundAttempts) return undefined;
-      await sleep(Math.min(500 * 2 ** (attempt - 1), 3000));
-      continue;
-    }
-    failUnlessOk("GET", configPath(id), object);
-    const links: Links = {};
-    const root = answers.get("root");
-    // An unbound link, or one whose root was deleted, answers 404: no link.
-    if (root && root.status !== 404) {
-      failUnlessOk("GET", rootRoute(id, info), root);
-      const target = (root.body as { id?: string } | undefined)?.id;
-      if (target) links[ROOT_LINK.input] = target;
-    }
-    return { live: object.body as LiveConfig, links };
-  }
+/** The object and its root link (deviceConfiguration.ts); `notFoundAttempts` > 1 waits out Intune's lag after a write. */
+function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number) {
+  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts);
 }
 
-async function setRootLink(ctx: GraphContext, id: string, info: CertificateTypeInfo, target: string | undefined): Promise<void> {
+async function setRootLink(run: ProviderRun, id: string, info: CertificateTypeInfo, target: string | undefined): Promise<void> {
   const route = `${rootRoute(id, info)}/$ref`;
-  if (target) await ctx.graph.put(route, { "@odata.id": bindUrl(ctx, target) });
-  else await ctx.graph.delete(route);
+  if (target) await run.graph.put(route, { "@odata.id": bindUrl(run, profilesPath, target) });
+  else await run.graph.delete(route);
 }
 
 /** The writes of a plan: a new root first, then PATCH, then a removed root. */
-async function applyPlan(ctx: GraphContext, id: string, info: CertificateTypeInfo, plan: ProfilePlan): Promise<void> {
+async function applyPlan(run: ProviderRun, id: string, info: CertificateTypeInfo, plan: ProfilePlan): Promise<void> {
   const root = plan.links[ROOT_LINK.input];
   const linkChanges = ROOT_LINK.input in plan.links;
-  if (linkChanges && root) await setRootLink(ctx, id, info, root);
-  const patch: Props = { ...plan.top, ...certificateSettingsToGraph(info, plan.settings) };
-  if (Object.keys(patch).length > 0) await ctx.graph.patch(configPath(id), { "@odata.type": info.odataType, ...patch });
-  if (linkChanges && !root) await setRootLink(ctx, id, info, undefined);
+  if (linkChanges && root) await setRootLink(run, id, info, root);
+  const patch = { ...plan.top, ...certificateSettingsToGraph(info, plan.settings) };
+  if (Object.keys(patch).length > 0) await run.graph.patch(configurationPath(id), { "@odata.type": info.odataType, ...patch });
+  if (linkChanges && !root) await setRootLink(run, id, info, undefined);
 }
 
-/** The one place that says which resource is which: a descriptor per resource kind. */
-interface CertificateResource {
+/** What differs between the two kinds; the Graph work below is the same for both. */
+interface CertificateResource<I extends CommonInputs, O extends CommonCertificateOutputs> {
   readonly label: string;
-  info(inputs: Props): CertificateTypeInfo;
-  /** Outputs beyond the common ones (the root's subject, thumbprint, expiry). */
-  extraOutputs(observed: ObservedProfile): Props;
-  /** Inputs as refresh reports them, beyond what the drift model gives. */
-  extraInputs(declaredInputs: Props, observed: ObservedProfile): Props;
-  /** Create-time instructions and settings of the program, not tenant state: carried so they never drift. */
-  readonly carriedKeys: readonly string[];
+  /** The Graph type that inputs (or stored outputs) name. */
+  info(of: I | O): CertificateTypeInfo;
+  /** The outputs: the common ones, plus the kind's own from the inputs (or stored outputs) and the tenant's object. */
+  outputs(common: CommonCertificateOutputs, from: I | O, observed: ObservedProfile): O;
+  /** The inputs refresh reports: the drift model's view (common), plus the kind's own. */
+  inputs(common: CommonInputs, props: O, observed: ObservedProfile): I;
+  /** Inputs whose change is another Graph type: the object is replaced. */
+  readonly replaceKeys: readonly (keyof I & keyof O & string)[];
+  /** Program-only inputs (e.g. the PEM text of the same certificate bytes): a change is an update without a write. */
+  readonly programOnlyKeys: readonly (keyof I & keyof O)[];
 }
 
-function outputsOf(r: CertificateResource, inputs: Props, observed: ObservedProfile, live: LiveConfig, stored: Props): Props {
-  const outs: Props = {
+function outputsOf<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, from: I | O, observed: ObservedProfile, live: LiveConfiguration, stored: EmailProfileStateKeys): O {
+  const common: CommonCertificateOutputs = {
     displayName: observed.displayName,
-    platform: inputs.platform,
+    platform: from.platform,
     settings: observed.settings,
-    ...observed.links,
-    odataType: live["@odata.type"],
-    version: live.version,
-    createdDateTime: live.createdDateTime,
-    lastModifiedDateTime: live.lastModifiedDateTime,
-    supportsScopeTags: live.supportsScopeTags,
-    ...r.extraOutputs(observed),
+    ...intuneAddedOutputs(live),
     ...stored,
   };
-  if (inputs.kind !== undefined) outs.kind = inputs.kind;
-  if (observed.description !== null) outs.description = observed.description;
-  if (observed.scopeTagIds !== undefined) outs.scopeTagIds = observed.scopeTagIds;
-  for (const k of r.carriedKeys) if (inputs[k] !== undefined) outs[k] = inputs[k];
-  return outs;
+  if (observed.description !== null) common.description = observed.description;
+  if (observed.scopeTagIds !== undefined) common.scopeTagIds = observed.scopeTagIds;
+  // A create-time instruction, not tenant state: carried so it never shows as drift.
+  if (from.adoptExistingId !== undefined) common.adoptExistingId = from.adoptExistingId;
+  return r.outputs(common, from, observed);
 }
 
-const linkInputsOf = (info: CertificateTypeInfo) => info.model.linkInputs;
-
-function declaredOfInputs(info: CertificateTypeInfo, inputs: Props): DeclaredProfile {
-  return declaredOf(inputs, linkInputsOf(info));
+function declaredOfInputs(info: CertificateTypeInfo, inputs: DeclaredFields): DeclaredProfile {
+  return declaredOf(inputs, info.model.linkInputs);
 }
 
-async function snapshot(ctx: GraphContext, r: CertificateResource, id: string, inputs: Props, declared: DeclaredProfile): Promise<Props> {
+/** Reads the object after our write and records that answer as the baseline. */
+async function snapshot<I extends CommonInputs, O extends CommonCertificateOutputs>(run: ProviderRun, r: CertificateResource<I, O>, id: string, inputs: I, declared: DeclaredProfile): Promise<O> {
   const info = r.info(inputs);
-  const read = await readCertificateObject(ctx, id, info, 10);
-  if (!read) throw new Error(`${r.label} ${id} was written but cannot be read back (Graph keeps answering 404)`);
+  const read = await readCertificateObject(run, id, info, 10);
+  if (!read) throw new IntuneTenantStateError(`${r.label} ${id} was written but cannot be read back (Graph keeps answering 404)`);
   const observed = observeProfile(info.model, read.live, read.links);
   return outputsOf(r, inputs, observed, read.live, storedAfterWrite(declared, observed));
 }
 
-function matchesDeclared(info: CertificateTypeInfo, live: LiveObject, declared: DeclaredProfile): boolean {
-  const observed = observeProfile(info.model, live, {});
-  return planIsEmpty(planProfile(info.model, { ...declared, links: {} }, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings }));
+/** A rule on one input that only the tenant can check (at `up`, not at preview). */
+function invalid(property: string, reason: string): IntuneValidationError {
+  return new IntuneValidationError([{ property, reason }]);
 }
 
-const byAge = (a: LiveObject, b: LiveObject) => String(a.createdDateTime ?? "").localeCompare(String(b.createdDateTime ?? "")) || a.id.localeCompare(b.id);
-
-/** What an interrupted run left: same type and name, every declared value, no assignments, not taken. */
-async function findLeftBehind(ctx: GraphContext, info: CertificateTypeInfo, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const candidates = (await ctx.run.profilesBeforeRun(info.typeName))
-    .filter((p) => p.displayName === declared.displayName && !ctx.run.adopted.has(p.id) && matchesDeclared(info, p, declared))
-    .sort(byAge);
-  for (const c of candidates) if ((await ctx.graph.list(`${configPath(c.id)}/assignments`)).length === 0) return c;
-  return undefined;
-}
-
-/** What an unanswered create committed: new since this run's first create of the type, with the declared values. */
-async function findUnansweredCreate(ctx: GraphContext, info: CertificateTypeInfo, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const before = new Set((await ctx.run.profilesBeforeRun(info.typeName)).map((p) => p.id));
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const found = (await ctx.run.profilesNamed(info.typeName, declared.displayName))
-      .filter((p) => !before.has(p.id) && !ctx.run.adopted.has(p.id) && matchesDeclared(info, p, declared))
-      .sort(byAge);
-    if (found.length > 0) return found[0];
-    if (attempt < 4) await sleep(250 * 2 ** attempt);
-  }
-  return undefined;
-}
-
-async function adopt(ctx: GraphContext, r: CertificateResource, id: string, inputs: Props): Promise<{ id: string; outs: Props }> {
+async function adopt<I extends CommonInputs, O extends CommonCertificateOutputs>(run: ProviderRun, r: CertificateResource<I, O>, id: string, inputs: I): Promise<{ id: string; outs: O }> {
   const info = r.info(inputs);
   const declared = declaredOfInputs(info, inputs);
-  const read = await readCertificateObject(ctx, id, info, 1);
-  if (!read) throw new Error(`\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
+  const read = await readCertificateObject(run, id, info, 1);
+  if (!read) throw invalid("adoptExistingId", `\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
   if (read.live["@odata.type"] !== info.odataType) {
-    throw new Error(`\`adoptExistingId\` "${id}" is a ${read.live["@odata.type"]}, but this ${r.label} manages ${info.odataType}; set \`platform\`${inputs.kind ? " and `kind`" : ""} to match the existing object`);
+    // The inputs that choose the Graph type are the ones that replace: `platform` (and `kind`).
+    const choosing = r.replaceKeys.map((k) => `\`${k}\``).join(" and ");
+    throw invalid("platform", `\`adoptExistingId\` "${id}" is a ${read.live["@odata.type"]}, but this ${r.label} manages ${info.odataType}; set ${choosing} to match the existing object`);
   }
-  ctx.run.adopted.add(id);
+  run.adopted.add(id);
   const observed = observeProfile(info.model, read.live, read.links);
+  // What the program leaves out stays as the tenant has it: the baseline is the tenant's answer now.
   const plan = planProfile(info.model, declared, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings });
   if (planIsEmpty(plan)) return { id, outs: outputsOf(r, inputs, observed, read.live, storedAfterWrite(declared, observed)) };
-  await applyPlan(ctx, id, info, plan);
-  return { id, outs: await snapshot(ctx, r, id, inputs, declared) };
+  await applyPlan(run, id, info, plan);
+  return { id, outs: await snapshot(run, r, id, inputs, declared) };
 }
 
-export async function createCertificateObject(ctx: GraphContext, r: CertificateResource, inputs: Props): Promise<{ id: string; outs: Props }> {
+/** The inputs recorded for an object created with errors: without the root link, so the next `up` sets it through update. */
+function withoutRootLink({ trustedRootId: _link, ...rest }: CommonInputs & { trustedRootId?: string }, odataType: string) {
+  return { ...rest, odataType };
+}
+
+async function create<I extends CommonInputs, O extends CommonCertificateOutputs>(run: ProviderRun, r: CertificateResource<I, O>, inputs: I): Promise<{ id: string; outs: O }> {
   const info = r.info(inputs);
   const declared = declaredOfInputs(info, inputs);
-  if (inputs.adoptExistingId) return adopt(ctx, r, String(inputs.adoptExistingId), inputs);
-  const leftBehind = await findLeftBehind(ctx, info, declared);
-  if (leftBehind) return adopt(ctx, r, leftBehind.id, inputs);
+  if (inputs.adoptExistingId) return adopt(run, r, inputs.adoptExistingId, inputs);
+  const leftBehind = await findLeftBehind(run, info.typeName, info.model, declared);
+  if (leftBehind) return adopt(run, r, leftBehind.id, inputs);
 
-  const body: Props = { "@odata.type": info.odataType, displayName: declared.displayName, ...certificateSettingsToGraph(info, declared.settings) };
-  if (declared.description !== undefined) body.description = declared.description;
-  if (declared.scopeTagIds !== undefined) body.roleScopeTagIds = declared.scopeTagIds;
   const root = declared.links[ROOT_LINK.input];
-  if (root) body[`${ROOT_LINK.navigation}@odata.bind`] = bindUrl(ctx, root);
+  const body = {
+    "@odata.type": info.odataType,
+    displayName: declared.displayName,
+    ...certificateSettingsToGraph(info, declared.settings),
+    ...(declared.description !== undefined ? { description: declared.description } : {}),
+    ...(declared.scopeTagIds !== undefined ? { roleScopeTagIds: declared.scopeTagIds } : {}),
+    ...(root ? { [`${ROOT_LINK.navigation}@odata.bind`]: bindUrl(run, profilesPath, root) } : {}),
+  };
 
   const id = await createExactlyOnce(
     `${r.label} "${declared.displayName}"`,
-    async () => (await ctx.graph.post<LiveConfig>(profilesPath, body)).id,
+    async () => (await run.graph.post<LiveConfiguration>(profilesPath, body)).id,
     async () => {
-      const committed = await findUnansweredCreate(ctx, info, declared);
-      if (committed) ctx.run.adopted.add(committed.id);
+      const committed = await findUnansweredCreate(run, info.typeName, info.model, declared);
+      if (committed) run.adopted.add(committed.id);
       return committed?.id;
     },
   );
   try {
-    const read = await readCertificateObject(ctx, id, info, 10);
-    if (!read) throw new Error(`${r.label} ${id} was created but cannot be read back (Graph keeps answering 404)`);
+    const read = await readCertificateObject(run, id, info, 10);
+    if (!read) throw new IntuneTenantStateError(`${r.label} ${id} was created but cannot be read back (Graph keeps answering 404)`);
     // A root the create did not take (an unanswered create hides whether it did) is set by $ref.
     if (root && read.links[ROOT_LINK.input] !== root) {
-      await setRootLink(ctx, id, info, root);
-      return { id, outs: await snapshot(ctx, r, id, inputs, declared) };
+      await setRootLink(run, id, info, root);
+      return { id, outs: await snapshot(run, r, id, inputs, declared) };
     }
     const observed = observeProfile(info.model, read.live, read.links);
     return { id, outs: outputsOf(r, inputs, observed, read.live, storedAfterWrite(declared, observed)) };
   } catch (e) {
     // Recorded as created with errors, without its link, so the next `up` completes it through update.
-    const partial: Props = { ...inputs, odataType: info.odataType };
-    delete partial[ROOT_LINK.input];
-    throw new IntuneResourceInitError(`${r.label} ${id} was created, but finishing it failed: ${(e as Error).message}`, id, partial);
+    throw new IntuneResourceInitError(`${r.label} ${id} was created, but finishing it failed: ${(e as Error).message}`, id, withoutRootLink(inputs, info.odataType));
   }
 }
 
-export async function readCertificateResource(ctx: GraphContext, r: CertificateResource, id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
+async function read<I extends CommonInputs, O extends CommonCertificateOutputs>(run: ProviderRun, r: CertificateResource<I, O>, id: string, props: O): Promise<{ id: string; props?: O; inputs?: I }> {
   const info = r.info(props);
+  // Written in the last two minutes: a 404 may be Intune's lag, so a few more tries.
   const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-  const read = await readCertificateObject(ctx, id, info, recent ? 3 : 1);
-  if (!read) return { id: "" };
-  const views = storedViews(props, linkInputsOf(info));
+  const found = await readCertificateObject(run, id, info, recent ? 3 : 1);
+  if (!found) return { id: "" };
+  const views = storedViews(props, info.model.linkInputs);
   const declared = views.declared ?? declaredOfInputs(info, props);
-  const observed = observeProfile(info.model, read.live, read.links);
-  const stored: Props = {};
-  for (const k of [ProtocolKeys.declared, ProtocolKeys.baseline]) if (props[k] !== undefined) stored[k] = props[k];
-  const inputs: Props = { ...managedInputsAsObserved(info.model, declared, observed, views.baseline), platform: props.platform, ...r.extraInputs(props, observed) };
-  if (props.kind !== undefined) inputs.kind = props.kind;
-  for (const k of r.carriedKeys) if (props[k] !== undefined && !(k in inputs)) inputs[k] = props[k];
-  return { id, props: outputsOf(r, props, observed, read.live, stored), inputs };
+  const observed = observeProfile(info.model, found.live, found.links);
+  const stored: EmailProfileStateKeys = {
+    ...(props[ProtocolKeys.declared] !== undefined ? { [ProtocolKeys.declared]: props[ProtocolKeys.declared] } : {}),
+    ...(props[ProtocolKeys.baseline] !== undefined ? { [ProtocolKeys.baseline]: props[ProtocolKeys.baseline] } : {}),
+  };
+  const common: CommonInputs = { ...managedInputsAsObserved(info.model, declared, observed, views.baseline), platform: props.platform };
+  if (props.adoptExistingId !== undefined) common.adoptExistingId = props.adoptExistingId;
+  return { id, props: outputsOf(r, props, observed, found.live, stored), inputs: r.inputs(common, props, observed) };
 }
 
-function planFor(info: CertificateTypeInfo, olds: Props, news: Props): ProfilePlan {
-  const views = storedViews(olds, linkInputsOf(info));
+function planFor<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, olds: O, news: I): ProfilePlan {
+  const info = r.info(news);
+  const views = storedViews(olds, info.model.linkInputs);
   return planProfile(info.model, declaredOfInputs(info, news), views.observed, views.baseline, views.declared);
 }
 
-export async function updateCertificateObject(ctx: GraphContext, r: CertificateResource, id: string, olds: Props, news: Props): Promise<Props> {
+async function update<I extends CommonInputs, O extends CommonCertificateOutputs>(run: ProviderRun, r: CertificateResource<I, O>, id: string, olds: O, news: I): Promise<{ outs: O }> {
   const info = r.info(news);
-  await applyPlan(ctx, id, info, planFor(info, olds, news));
+  await applyPlan(run, id, info, planFor(r, olds, news));
   try {
-    return await snapshot(ctx, r, id, news, declaredOfInputs(info, news));
+    return { outs: await snapshot(run, r, id, news, declaredOfInputs(info, news)) };
   } catch (e) {
-    throw new Error(`${r.label} ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
+    throw new IntuneTenantStateError(`${r.label} ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
   }
 }
 
-export async function deleteCertificateObject(ctx: GraphContext, r: CertificateResource, id: string): Promise<void> {
-  if (ctx.run.adopted.has(id)) return;
+async function remove(run: ProviderRun, label: string, id: string): Promise<void> {
+  // Another resource of this run took this object over (an identical replacement): it is theirs now.
+  if (run.adopted.has(id)) return;
   try {
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await ctx.graph.delete(configPath(id));
+    await run.graph.delete(configurationPath(id));
   } catch (e) {
     // A tenant may refuse to delete what other profiles still link to (docs/graph-behaviour.md): the
     // resource then stays in the stack, nothing is orphaned, and the message says what to unlink.
-    if ((e as { statusCode?: number }).statusCode === 400) {
-      throw new Error(`${r.label} ${id} was not deleted, it stays in the stack: ${(e as Error).message}. Remove or re-link the profiles that link to it (or delete them first), then run the operation again`);
+    if (isGraphRequestError(e) && e.statusCode === 400) {
+      throw new IntuneTenantStateError(`${label} ${id} was not deleted, it stays in the stack: ${e.message}. Remove or re-link the profiles that link to it (or delete them first), then run the operation again`);
     }
     throw e;
   }
 }
 
-function diffFor(r: CertificateResource, replaceKeys: readonly string[]) {
-  return async (_run: ProviderRun, _id: string, olds: Props, news: Props) => {
-    const replaces = replaceKeys.filter((k) => olds[k] !== news[k]);
-    if (replaces.length > 0) return { replaces: [...replaces] };
-    const info = r.info(news);
-    if (planIsEmpty(planFor(info, olds, news)) && !carriedChanged(r, olds, news)) return { changes: false };
-    return {};
-  };
+async function diff<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, olds: O, news: I) {
+  const replaces = r.replaceKeys.filter((k) => !Object.is(olds[k], news[k]));
+  if (replaces.length > 0) return { replaces: [...replaces] };
+  const programOnlyChanged = r.programOnlyKeys.some((k) => !sameSetting(olds[k], news[k]));
+  if (planIsEmpty(planFor(r, olds, news)) && !programOnlyChanged) return { changes: false };
+  // `changes` left undefined: the engine diffs old and new inputs and shows each changed property.
+  return {};
 }
 
-/** Program-only inputs (e.g. the PEM text of the same certificate bytes) that changed: an update without a write. */
-function carriedChanged(r: CertificateResource, olds: Props, news: Props): boolean {
-  return r.carriedKeys.some((k) => k !== "adoptExistingId" && !sameSetting(olds[k], news[k]));
+/** The handler of one kind: the shared Graph work with the kind's descriptor. */
+function handlerOf<I extends CommonInputs, O extends CommonCertificateOutputs>(r: CertificateResource<I, O>, check: ResourceHandler<I, O>["check"]): ResourceHandler<I, O> {
+  return {
+    check,
+    diff: async (_run, _id, olds, news) => diff(r, olds, news),
+    create: (run, inputs) => create(run, r, inputs),
+    read: (run, id, props) => read(run, r, id, props),
+    update: (run, id, olds, news) => update(run, r, id, olds, news),
+    delete: (run, id) => remove(run, r.label, id),
+  };
 }
 
 // ---- the two resource kinds ----
 
-const trustedRoot: CertificateResource = {
+const trustedRoot: CertificateResource<TrustedRootCertificateInputs, TrustedRootCertificateOutputs> = {
   label: "trusted root",
-  info: (inputs) => certificatePlatforms[inputs.platform as CertificatePlatform].trustedRoot,
-  extraOutputs(observed) {
+  info: (of) => certificatePlatforms[of.platform].trustedRoot,
+  outputs(common, from, observed) {
     const der = observed.settings.trustedRootCertificate;
-    if (typeof der !== "string") return {};
-    const facts = inspectRootCertificate(der).facts;
-    return facts ? { subject: facts.subject, thumbprint: facts.thumbprint, expiresAt: facts.expiresAt } : {};
+    const facts = typeof der === "string" ? inspectRootCertificate(der).facts : undefined;
+    return {
+      ...common,
+      ...(facts ? { subject: facts.subject, thumbprint: facts.thumbprint, expiresAt: facts.expiresAt } : {}),
+      // The program's text and warning threshold: carried so they never show as drift.
+      certificate: from.certificate,
+      ...(from.expiryWarningInDays !== undefined ? { expiryWarningInDays: from.expiryWarningInDays } : {}),
+    };
   },
-  extraInputs(declaredInputs, observed) {
+  inputs(common, props, observed) {
     // The program's text while the tenant holds the same bytes; the tenant's bytes when somebody changed them.
-    const declaredDer = (declaredInputs.settings as Props | undefined)?.trustedRootCertificate;
+    const declaredDer = props.settings?.trustedRootCertificate;
     const liveDer = observed.settings.trustedRootCertificate;
-    return { certificate: liveDer === undefined || liveDer === declaredDer ? declaredInputs.certificate : liveDer };
+    return {
+      ...common,
+      certificate: typeof liveDer === "string" && liveDer !== declaredDer ? liveDer : props.certificate,
+      ...(props.expiryWarningInDays !== undefined ? { expiryWarningInDays: props.expiryWarningInDays } : {}),
+    };
   },
-  carriedKeys: ["certificate", "expiryWarningInDays", "adoptExistingId"],
+  replaceKeys: ["platform"],
+  programOnlyKeys: ["certificate", "expiryWarningInDays"],
 };
 
-const certificateProfile: CertificateResource = {
+const certificateProfile: CertificateResource<CertificateProfileInputs, CertificateProfileOutputs> = {
   label: "certificate profile",
-  info: (inputs) => certificatePlatforms[inputs.platform as CertificatePlatform].profiles[inputs.kind as CertificateKind],
-  extraOutputs: () => ({}),
-  extraInputs: () => ({}),
-  carriedKeys: ["adoptExistingId"],
+  info: (of) => certificatePlatforms[of.platform].profiles[of.kind],
+  outputs: (common, from, observed) => ({ ...common, kind: from.kind, ...linkOf(observed) }),
+  inputs: (common, props, observed) => ({ ...common, kind: props.kind, ...linkOf(observed) }),
+  replaceKeys: ["platform", "kind"],
+  programOnlyKeys: [],
 };
 
-export const trustedRootCertificateHandler: ResourceHandler<Props, Props> = {
-  async check(run, _olds, news) {
-    const r = checkTrustedRootInputs(news);
-    if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
-    const urn = text(news[ProtocolKeys.urn]);
-    for (const w of r.warnings) await engineLog("warning", w, urn);
-    if (urn !== undefined) registerCertificate(run, { urn, displayName: String(r.inputs.displayName) });
-    return { inputs: r.inputs };
-  },
-  diff: diffFor(trustedRoot, ["platform"]),
-  create: (run, inputs) => createCertificateObject(contextOf(run), trustedRoot, inputs),
-  read: (run, id, props) => readCertificateResource(contextOf(run), trustedRoot, id, props),
-  async update(run, id, olds, news) {
-    return { outs: await updateCertificateObject(contextOf(run), trustedRoot, id, olds, news) };
-  },
-  delete: (run, id) => deleteCertificateObject(contextOf(run), trustedRoot, id),
-};
+/** The root the tenant links, as an input or output (absent: no link). */
+function linkOf(observed: ObservedProfile): Pick<CertificateProfileInputs, "trustedRootId"> {
+  const target = observed.links[ROOT_LINK.input];
+  return target !== undefined ? { trustedRootId: target } : {};
+}
 
-export const certificateProfileHandler: ResourceHandler<Props, Props> = {
-  async check(run, _olds, news) {
-    const r = checkCertificateProfileInputs(news);
-    if (r.failures.length > 0) return { inputs: r.inputs, failures: r.failures };
-    const urn = text(news[ProtocolKeys.urn]);
-    if (urn !== undefined) registerCertificate(run, { urn, displayName: String(r.inputs.displayName), trustedRootUrn: text(news[ProtocolKeys.trustedRootUrn]) });
-    return { inputs: r.inputs };
-  },
-  diff: diffFor(certificateProfile, ["platform", "kind"]),
-  create: (run, inputs) => createCertificateObject(contextOf(run), certificateProfile, inputs),
-  read: (run, id, props) => readCertificateResource(contextOf(run), certificateProfile, id, props),
-  async update(run, id, olds, news) {
-    return { outs: await updateCertificateObject(contextOf(run), certificateProfile, id, olds, news) };
-  },
-  delete: (run, id) => deleteCertificateObject(contextOf(run), certificateProfile, id),
-};
+export const trustedRootCertificateHandler: ResourceHandler<TrustedRootCertificateInputs, TrustedRootCertificateOutputs> = handlerOf(trustedRoot, async (run, _olds, news) => {
+  const r = checkTrustedRootInputs(news);
+  if (!r.valid) return { inputs: r.inputs, failures: r.failures };
+  const urn = text(news[ProtocolKeys.urn]);
+  for (const w of r.warnings) await engineLog("warning", w, urn);
+  if (urn !== undefined) registerCertificate(run, { urn, displayName: r.inputs.displayName });
+  return { inputs: r.inputs };
+});
+
+export const certificateProfileHandler: ResourceHandler<CertificateProfileInputs, CertificateProfileOutputs> = handlerOf(certificateProfile, async (run, _olds, news) => {
+  const r = checkCertificateProfileInputs(news);
+  if (!r.valid) return { inputs: r.inputs, failures: r.failures };
+  const urn = text(news[ProtocolKeys.urn]);
+  if (urn !== undefined) registerCertificate(run, { urn, displayName: r.inputs.displayName, trustedRootUrn: text(news[ProtocolKeys.trustedRootUrn]) });
+  return { inputs: r.inputs };
+});

@@ -1,7 +1,7 @@
 // Creates that happen exactly once. A POST is never retried blindly: when its answer leaves the outcome
 // unknown (connection lost, 500, 502, 504), the tenant is asked whether the object exists; only when it
 // certainly does not is the POST sent again, a bounded number of times.
-import { isGraphRequestError } from "../errors";
+import { IntuneTenantStateError, isGraphRequestError } from "../errors";
 
 /** Statuses after which a POST may or may not have been committed (0: no answer at all). */
 export function outcomeUnknown(e: unknown): boolean {
@@ -28,7 +28,8 @@ export async function createExactlyOnce<T>(what: string, post: () => Promise<T>,
       const committed = await find();
       if (committed !== undefined) return committed;
       if (attempt >= attempts) {
-        throw new Error(
+        // Neither this run nor the tenant can tell yet whether the object exists: a tenant-state error.
+        throw new IntuneTenantStateError(
           `${(e as Error).message}; after ${attempts} attempts whether Intune committed ${what} is unknown and a lookup found nothing yet: ` +
             "nothing is recorded, and the next `pulumi up` looks for it again before creating (docs/design/exactly-once.md)",
         );

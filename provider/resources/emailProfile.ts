@@ -27,12 +27,22 @@ import { linksToRead } from "../email/links";
 import type { DeclaredFields } from "../email/managed";
 import type { CertificateInput } from "../email/platforms";
 import { certificatePlatformOfEmail, emailCertificateLinkFailures, linkedPlatformsOf } from "../certificates";
-import { GraphRequestError, IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError } from "../errors";
-import type { GraphApi } from "../graph";
+import { IntuneResourceInitError, IntuneTenantStateError, IntuneValidationError } from "../errors";
 import { type ProfileFacts, profileCertificateImpact, profileUpdateImpact, registerProfile, safely } from "../impact/analyze";
 import { profilesPath } from "../paths";
-import type { LiveObject, ProviderRun } from "../run";
+import type { ProviderRun } from "../run";
 import { createExactlyOnce } from "./createOnce";
+import {
+  bindUrl,
+  configurationPath,
+  findLeftBehind,
+  findUnansweredCreate,
+  type IntuneAddedOutputs,
+  intuneAddedOutputs,
+  type LiveConfiguration,
+  readWithLinks,
+  typedRoute as configurationRoute,
+} from "./deviceConfiguration";
 import type { ResourceHandler } from "./types";
 
 export { profilesPath };
@@ -45,104 +55,32 @@ export type { EmailProfileInputs };
 export type EmailProfileOutputs = DeclaredFields &
   Pick<EmailProfileInputs, "platform" | "adoptExistingId"> &
   EmailProfileStateKeys &
-  LinkKeys & {
-    /** Graph type, e.g. `#microsoft.graph.iosEasEmailProfileConfiguration`. */
-    odataType: string;
-    version?: number;
-    createdDateTime?: string;
-    lastModifiedDateTime?: string;
-    supportsScopeTags?: boolean;
-  };
-
-/** Live profile body as Graph returns it. */
-type LiveProfile = Record<string, unknown> & {
-  id: string;
-  "@odata.type": string;
-  displayName: string;
-  version?: number;
-  createdDateTime?: string;
-  lastModifiedDateTime?: string;
-  supportsScopeTags?: boolean;
-};
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function bindUrl(run: ProviderRun, collection: string, id: string): string {
-  return `${run.settings.graphEndpoint}/beta${collection}/${encodeURIComponent(id)}`;
-}
-
-function profilePath(id: string): string {
-  return `${profilesPath}/${encodeURIComponent(id)}`;
-}
+  LinkKeys &
+  IntuneAddedOutputs;
 
 function typedRoute(id: string, platform: EmailPlatform, navigation: string): string {
-  return `${profilePath(id)}/microsoft.graph.${emailPlatforms[platform].typeName}/${navigation}`;
+  return configurationRoute(id, emailPlatforms[platform].typeName, navigation);
 }
 
 /**
- * The profile and its certificate links in one `$batch` round trip. Right after a write Intune can
- * answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again.
- * `links`: every link of the type (`true`), none (`false`), or the known ones with the profile and the
- * others only when its settings can use them (see email/links.ts), in a second round trip.
+ * The profile and its certificate links (deviceConfiguration.ts). `links`: every link of the type
+ * (`true`), none (`false`), or the known ones with the profile and the others only when its settings
+ * can use them (see email/links.ts), in a second round trip.
  */
-async function readProfile(
-  graph: GraphApi,
-  id: string,
-  platform: EmailPlatform,
-  notFoundAttempts: number,
-  links: boolean | ReadonlySet<CertificateInput> = true,
-): Promise<{ live: LiveProfile; links: Partial<Record<CertificateInput, string>> } | undefined> {
+async function readProfile(run: ProviderRun, id: string, platform: EmailPlatform, notFoundAttempts: number, links: boolean | ReadonlySet<CertificateInput> = true) {
   const allRefs = emailPlatforms[platform].certificateRefs;
   const refs = links === true ? allRefs : links === false ? [] : allRefs.filter((r) => links.has(r.input));
-  for (let attempt = 1; ; attempt++) {
-    const answers = await graph.readCoalesced([
-      { id: "profile", path: profilePath(id) },
-      ...refs.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })),
-    ]);
-    const profile = answers.get("profile");
-    if (!profile || profile.status === 404) {
-      if (attempt >= notFoundAttempts) return undefined;
-      await sleep(Math.min(500 * 2 ** (attempt - 1), 3000));
-      continue;
-    }
-    failUnlessOk("GET", profilePath(id), profile);
-    const live = profile.body as LiveProfile;
-    const more = typeof links === "object" ? allRefs.filter((r) => !links.has(r.input) && linksToRead(platform, links, live).includes(r.input)) : [];
-    if (more.length > 0) {
-      const extra = await graph.readCoalesced(more.map((r) => ({ id: r.input, path: typedRoute(id, platform, r.navigation) })));
-      for (const [k, v] of extra) answers.set(k, v);
-    }
-    const found: Partial<Record<CertificateInput, string>> = {};
-    for (const r of [...refs, ...more]) {
-      const answer = answers.get(r.input);
-      // An unbound single-valued navigation answers 404.
-      if (!answer || answer.status === 404) continue;
-      failUnlessOk("GET", typedRoute(id, platform, r.navigation), answer);
-      const target = answer.body as { id?: string } | undefined;
-      if (target?.id) found[r.input] = target.id;
-    }
-    return { live, links: found };
-  }
+  const more = (live: LiveConfiguration) => (typeof links === "object" ? allRefs.filter((r) => !links.has(r.input) && linksToRead(platform, links, live).includes(r.input)) : []);
+  return readWithLinks(run, id, emailPlatforms[platform].typeName, refs, notFoundAttempts, more);
 }
 
-/** A `$batch` sub-answer that is not a success becomes the same error a direct call would give. */
-export function failUnlessOk(method: string, path: string, answer: { status: number; body: unknown }): void {
-  if (answer.status < 400) return;
-  const error = (answer.body as { error?: { code?: string; message?: string; innerError?: { "request-id"?: string } } } | undefined)?.error;
-  throw new GraphRequestError({ statusCode: answer.status, code: error?.code, method, path, serviceMessage: error?.message, requestId: error?.innerError?.["request-id"] });
-}
-
-function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveProfile, stored: EmailProfileStateKeys): EmailProfileOutputs {
+function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveConfiguration, stored: EmailProfileStateKeys): EmailProfileOutputs {
   const outs: EmailProfileOutputs = {
     displayName: observed.displayName,
     platform,
     settings: observed.settings,
     ...observed.links,
-    odataType: live["@odata.type"],
-    version: live.version,
-    createdDateTime: live.createdDateTime,
-    lastModifiedDateTime: live.lastModifiedDateTime,
-    supportsScopeTags: live.supportsScopeTags,
+    ...intuneAddedOutputs(live),
     ...stored,
   };
   if (observed.description !== null) outs.description = observed.description;
@@ -152,7 +90,7 @@ function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: Liv
 
 /** Reads the profile after our write and records that answer as the baseline. */
 async function snapshotAfterWrite(run: ProviderRun, id: string, platform: EmailPlatform, declared: DeclaredProfile, extra: Carried): Promise<EmailProfileOutputs> {
-  const read = await readProfile(run.graph, id, platform, 10);
+  const read = await readProfile(run, id, platform, 10);
   if (!read) throw new IntuneTenantStateError(`profile ${id} was written but cannot be read back (Graph keeps answering 404)`);
   const observed = observeProfile(platform, read.live, read.links);
   return { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...extra };
@@ -170,58 +108,12 @@ async function applyPlan(run: ProviderRun, id: string, platform: EmailPlatform, 
   const links = Object.entries(plan.links) as [CertificateInput, string | undefined][];
   for (const [input, target] of links) if (target) await setLink(run, id, platform, input, target);
   const patch: Record<string, unknown> = { ...plan.top, ...settingsToGraph(platform, plan.settings) };
-  if (Object.keys(patch).length > 0) await run.graph.patch(profilePath(id), { "@odata.type": emailPlatforms[platform].odataType, ...patch });
+  if (Object.keys(patch).length > 0) await run.graph.patch(configurationPath(id), { "@odata.type": emailPlatforms[platform].odataType, ...patch });
   for (const [input, target] of links) if (!target) await setLink(run, id, platform, input, undefined);
 }
 
-/** Whether a listed profile carries exactly what the program declares (links are checked later). */
-function matchesDeclared(platform: EmailPlatform, live: LiveObject, declared: DeclaredProfile): boolean {
-  const observed = observeProfile(platform, live, {});
-  const plan = planProfile(platform, { ...declared, links: {} }, observed, { description: observed.description, scopeTagIds: observed.scopeTagIds, settings: observed.settings });
-  return planIsEmpty(plan);
-}
-
-/** Oldest first, so repeated lookups choose the same object. */
-function byAge(a: LiveObject, b: LiveObject): number {
-  return String(a.createdDateTime ?? "").localeCompare(String(b.createdDateTime ?? "")) || a.id.localeCompare(b.id);
-}
-
-/**
- * What an earlier, interrupted run may have left: a profile of the same type and display name, with
- * every declared value, no assignments, and not taken over by another resource of this run.
- */
-async function findLeftBehind(run: ProviderRun, platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const typeName = emailPlatforms[platform].typeName;
-  const candidates = (await run.profilesBeforeRun(typeName))
-    .filter((p) => p.displayName === declared.displayName && !run.adopted.has(p.id) && matchesDeclared(platform, p, declared))
-    .sort(byAge);
-  for (const c of candidates) {
-    // Profiles with assignments are in use by someone: never ours to take.
-    const assignments = await run.graph.list(`${profilePath(c.id)}/assignments`);
-    if (assignments.length === 0) return c;
-  }
-  return undefined;
-}
-
-/**
- * The profile an unanswered create made: of this type and name, absent before this run's first create,
- * carrying the declared values. Asks a few times (the collection can lag behind the commit).
- */
-async function findUnansweredCreate(run: ProviderRun, platform: EmailPlatform, declared: DeclaredProfile): Promise<LiveObject | undefined> {
-  const typeName = emailPlatforms[platform].typeName;
-  const before = new Set((await run.profilesBeforeRun(typeName)).map((p) => p.id));
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const found = (await run.profilesNamed(typeName, declared.displayName))
-      .filter((p) => !before.has(p.id) && !run.adopted.has(p.id) && matchesDeclared(platform, p, declared))
-      .sort(byAge);
-    if (found.length > 0) return found[0];
-    if (attempt < 4) await sleep(250 * 2 ** attempt);
-  }
-  return undefined;
-}
-
 async function adopt(run: ProviderRun, id: string, platform: EmailPlatform, inputs: EmailProfileInputs, declared: DeclaredProfile): Promise<{ id: string; outs: EmailProfileOutputs }> {
-  const read = await readProfile(run.graph, id, platform, 1);
+  const read = await readProfile(run, id, platform, 1);
   if (!read) throw invalid("adoptExistingId", `\`adoptExistingId\` must name an existing device configuration, got "${id}" (Graph answered 404)`);
   const expected = emailPlatforms[platform].odataType;
   if (read.live["@odata.type"] !== expected) {
@@ -304,7 +196,7 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     const declared = declaredOf(inputs);
     if (inputs.adoptExistingId) return adopt(run, inputs.adoptExistingId, platform, inputs, declared);
 
-    const leftBehind = await findLeftBehind(run, platform, declared);
+    const leftBehind = await findLeftBehind(run, info.typeName, platform, declared);
     if (leftBehind) return adopt(run, leftBehind.id, platform, inputs, declared);
 
     const body: Record<string, unknown> = { "@odata.type": info.odataType, displayName: declared.displayName, ...settingsToGraph(platform, declared.settings) };
@@ -318,17 +210,17 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     let unanswered = false;
     const id = await createExactlyOnce(
       `profile "${declared.displayName}"`,
-      async () => (await run.graph.post<LiveProfile>(profilesPath, body)).id,
+      async () => (await run.graph.post<LiveConfiguration>(profilesPath, body)).id,
       async () => {
         unanswered = true;
-        const committed = await findUnansweredCreate(run, platform, declared);
+        const committed = await findUnansweredCreate(run, info.typeName, platform, declared);
         if (committed) run.adopted.add(committed.id);
         return committed?.id;
       },
     );
     try {
       // A create that bound no link has none: reading the links back would only cost requests.
-      const read = await readProfile(run.graph, id, platform, 10, Object.keys(declared.links).length > 0 || unanswered);
+      const read = await readProfile(run, id, platform, 10, Object.keys(declared.links).length > 0 || unanswered);
       if (!read) throw new IntuneTenantStateError(`profile ${id} was created but cannot be read back (Graph keeps answering 404)`);
       // Links that the create did not take (an unanswered create hides whether it did) are set by $ref.
       const missing = info.certificateRefs.filter((r) => declared.links[r.input] && read.links[r.input] !== declared.links[r.input]);
@@ -354,7 +246,7 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     const views = storedViews(props);
     // Links the program declares or the state recorded, and the others when the settings can use them.
     const known = new Set([...Object.keys(views.observed.links), ...Object.keys(views.declared?.links ?? {})] as CertificateInput[]);
-    const read = await readProfile(run.graph, id, platform, recent ? 3 : 1, known);
+    const read = await readProfile(run, id, platform, recent ? 3 : 1, known);
     if (!read) return { id: "" };
     const declared = views.declared ?? declaredOf(props);
     const observed = observeProfile(platform, read.live, read.links);
@@ -378,6 +270,6 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     // Another resource of this run took this profile over (an identical replacement): it is theirs now.
     if (run.adopted.has(id)) return;
     // Already gone counts as done: GraphApi.delete answers false on 404.
-    await run.graph.delete(profilePath(id));
+    await run.graph.delete(configurationPath(id));
   },
 };

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { diffInputs, deepEqual } from "../diff";
 import { IntuneTenantStateError, IntuneValidationError, isNotFound, type ValidationFailure } from "../errors";
 import type { GraphApi } from "../graph";
-import { assignmentImpact, includeExcludeImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
+import { assignmentImpact, certificateTargetKindImpact, includeExcludeImpact, profileFacts, registerAssignment, safely } from "../impact/analyze";
 import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
 import { profilesPath } from "../paths";
@@ -251,6 +251,7 @@ export const profileAssignmentHandler: ResourceHandler<ProfileAssignmentInputs, 
         const added = inputs.adoptExisting === true ? await notYetOnProfile(run, ref, inputs.targets) : inputs.targets;
         return added.length > 0 ? assignmentImpact(run, urn, ref, added, []) : [];
       });
+      await safely(run, urn, () => certificateTargetKindImpact(run, urn, ref));
     }
     await safely(run, urn, () => includeExcludeImpact(run, urn, ref, inputs.targets));
     return { inputs };
@@ -272,6 +273,8 @@ export const profileAssignmentHandler: ResourceHandler<ProfileAssignmentInputs, 
       const removed = [...before.entries()].filter(([k]) => !after.has(k)).map(([, t]) => t);
       await safely(run, urn, () => assignmentImpact(run, urn, ref, added, removed, [...after.values()]));
     }
+    // A root and its certificate profile reaching different kinds of group (users, devices) after the change.
+    await safely(run, urn, () => certificateTargetKindImpact(run, urn, ref));
     return result;
   },
 

@@ -46,3 +46,24 @@ export function base64DerOf(pem: string): string {
 }
 
 export const daysFromNow = (days: number): Date => new Date(Date.now() + days * DAY_IN_MS);
+
+/** Settings of a complete SCEP profile (every platform takes them): the base tests vary. */
+export const scepSettings = {
+  subjectNameFormat: "custom",
+  subjectNameFormatString: "CN={{UserPrincipalName}}",
+  keyUsage: ["digitalSignature", "keyEncipherment"],
+  keySize: "size2048",
+  scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
+  certificateValidityPeriodScale: "years",
+  certificateValidityPeriodValue: 1,
+};
+
+/** Settings of a complete PKCS profile of the Android platforms. */
+export const pkcsSettings = {
+  subjectNameFormat: "commonNameAsEmail",
+  certificationAuthority: "ca.contoso.com",
+  certificationAuthorityName: "Contoso CA",
+  certificateTemplateName: "User",
+  certificateValidityPeriodScale: "months",
+  certificateValidityPeriodValue: 12,
+};

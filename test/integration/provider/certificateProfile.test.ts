@@ -4,16 +4,22 @@
 // creates after a lost answer, and bad input failing in check without a request.
 import * as assert from "assert";
 import { resolveSettings } from "../../../provider/config";
-import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
+import {
+  certificateProfileHandler,
+  type CertificateProfileInputs,
+  trustedRootCertificateHandler,
+  type TrustedRootCertificateInputs,
+} from "../../../provider/resources/certificateProfile";
 import { ProviderRun } from "../../../provider/run";
 import { DIALECTS, SEEDED_GROUPS } from "../../../emulator";
 import { impactSettled } from "../../../provider/impact/analyze";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
-import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
+import { profileAssignmentHandler, type ProfileAssignmentInputs } from "../../../provider/resources/profileAssignment";
+import type { ResourceHandler } from "../../../provider/resources/types";
 import { UNKNOWN } from "../../../provider/validation";
 import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
-import { base64DerOf, testCertificatePem } from "../../support/testCertificates";
+import { base64DerOf, scepSettings as completeScepSettings, testCertificatePem } from "../../support/testCertificates";
 
 type Props = Record<string, any>;
 const graphCalls = (log: LoggedRequest[]) => log.filter((r) => !/oauth2|openid/.test(r.path));
@@ -23,13 +29,8 @@ const rootPem = testCertificatePem({ commonName: "Contoso Integration Root" });
 const otherRootPem = testCertificatePem({ commonName: "Contoso Second Root" });
 
 const scepSettings = {
-  subjectNameFormat: "custom",
+  ...completeScepSettings,
   subjectNameFormatString: "CN={{UserPrincipalName}},E={{EmailAddress}}",
-  keyUsage: ["digitalSignature", "keyEncipherment"],
-  keySize: "size2048",
-  scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
-  certificateValidityPeriodScale: "years",
-  certificateValidityPeriodValue: 1,
   extendedKeyUsages: [{ name: "Client Authentication", objectIdentifier: "1.3.6.1.5.5.7.3.2" }],
 };
 
@@ -40,10 +41,10 @@ for (const dialect of DIALECTS) {
     let run: ProviderRun;
     const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     let client: EmulatorClient;
-    const check = async (handler: typeof certificateProfileHandler, news: Props) => {
+    const check = async <I, O>(handler: ResourceHandler<I, O>, news: Props): Promise<I> => {
       const r = await handler.check(run, {}, news);
       assert.deepStrictEqual(r.failures ?? [], []);
-      return r.inputs as Props;
+      return r.inputs as I;
     };
 
     before(async () => {
@@ -69,12 +70,14 @@ for (const dialect of DIALECTS) {
         assert.strictEqual(link.body.id, root.id);
 
         // Refresh: inputs as the tenant reports them equal the program's; diff says no change.
-        for (const [handler, id, outs, inputs] of [[trustedRootCertificateHandler, root.id, root.outs!, rootInputs], [certificateProfileHandler, scep.id, scep.outs!, profileInputs]] as const) {
-          const read = await handler.read(run, id, outs);
+        const noDrift = async <I extends { settings: unknown }, O>(handler: ResourceHandler<I, O>, made: { id: string; outs: O }, inputs: I) => {
+          const read = await handler.read(run, made.id, made.outs);
           assert.deepStrictEqual(read.inputs!.settings, inputs.settings, `${platform}: refreshed settings`);
-          const d = await handler.diff(run, id, read.props!, inputs);
+          const d = await handler.diff(run, made.id, read.props!, inputs);
           assert.strictEqual(d.changes, false, `${platform}: ${JSON.stringify(d)}`);
-        }
+        };
+        await noDrift(trustedRootCertificateHandler, root, rootInputs);
+        await noDrift(certificateProfileHandler, scep, profileInputs);
 
         // An update of one setting PATCHes only that; a new root is linked with PUT $ref.
         const root2 = await trustedRootCertificateHandler.create(run, await check(trustedRootCertificateHandler, { displayName: `${platform} root 2`, platform, certificate: otherRootPem }));
@@ -157,9 +160,9 @@ describe("integration: deleting a referenced root", function () {
   const newRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
   let client: EmulatorClient;
   const make = async () => {
-    const rootInputs = (await trustedRootCertificateHandler.check(run, {}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as Props;
+    const rootInputs = (await trustedRootCertificateHandler.check(run, {}, { displayName: "ref root", platform: "iosIpados", certificate: rootPem })).inputs as TrustedRootCertificateInputs;
     const root = await trustedRootCertificateHandler.create(run, rootInputs);
-    const scepInputs = (await certificateProfileHandler.check(run, {}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as Props;
+    const scepInputs = (await certificateProfileHandler.check(run, {}, { displayName: "ref scep", platform: "iosIpados", kind: "scep", trustedRootId: root.id, settings: scepSettings })).inputs as CertificateProfileInputs;
     return { root, rootInputs, scep: await certificateProfileHandler.create(run, scepInputs), scepInputs };
   };
   before(async () => {
@@ -188,7 +191,7 @@ describe("integration: deleting a referenced root", function () {
     assert.strictEqual(read.inputs!.trustedRootId, undefined);
     // The next up creates the root again and links it: the profile is never left pointing at nothing.
     const again = await trustedRootCertificateHandler.create(run, rootInputs);
-    const news = (await certificateProfileHandler.check(run, {}, { ...scepInputs, trustedRootId: again.id })).inputs as Props;
+    const news = (await certificateProfileHandler.check(run, {}, { ...scepInputs, trustedRootId: again.id })).inputs as CertificateProfileInputs;
     assert.strictEqual((await certificateProfileHandler.diff(run, scep.id, read.props!, news)).changes, undefined);
     const updated = await certificateProfileHandler.update(run, scep.id, read.props!, news);
     assert.strictEqual(updated.outs!.trustedRootId, again.id);
@@ -235,5 +238,62 @@ describe("integration: impact of a chain that does not reach the e-mail profile'
     const gaps = await program(SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.fieldEngineers.id);
     assert.deepStrictEqual(gaps.map((g) => [g.certificateProfile, g.role]), [["Work SCEP", "identityCertificate"]]);
     assert.deepStrictEqual(await program(SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.salesUsers.id), []);
+  });
+});
+
+// A root and its certificate profile must both target users or both devices (issue 18): warned at
+// preview, on the assignments of both, naming the profile, the root and the groups of each side.
+describe("integration: impact of a root and certificate profile that target different kinds of group", function () {
+  this.timeout(60_000);
+  let emu: TestEmulator;
+  let run: ProviderRun;
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(() => emu.close());
+
+  const program = async (rootGroups: string[], certGroups: string[]) => {
+    run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
+    const ok = (r: { failures?: readonly unknown[] }) => assert.deepStrictEqual(r.failures ?? [], []);
+    ok(await trustedRootCertificateHandler.check(run, {}, { displayName: "Kiosk root", platform: "iosIpados", certificate: rootPem, __urn: "urn:root" }));
+    ok(await certificateProfileHandler.check(run, {}, { displayName: "Kiosk SCEP", platform: "iosIpados", kind: "scep", trustedRootId: UNKNOWN, settings: scepSettings, __urn: "urn:cert", __trustedRootUrn: "urn:root" }));
+    const assign = (urn: string, profileUrn: string, groups: string[]) =>
+      profileAssignmentHandler.check(run, {}, { profileId: UNKNOWN, targets: groups.map((groupId) => ({ kind: "group", groupId })), __urn: urn, __profileUrn: profileUrn });
+    ok(await assign("urn:a-root", "urn:root", rootGroups));
+    ok(await assign("urn:a-cert", "urn:cert", certGroups));
+    await impactSettled(run);
+    const mismatches = (urn: string) => (run.impact.factsByUrn.get(urn) ?? []).filter((f) => f.kind === "certificateTargetKindMismatch");
+    return { root: mismatches("urn:a-root"), cert: mismatches("urn:a-cert") };
+  };
+  const { salesUsers, fieldEngineers, kioskDevices } = SEEDED_GROUPS;
+  const summary = (f: Props) => [f.profile, f.trustedRoot, f.targets, f.groups.map((g: Props) => g.displayName), f.rootGroups.map((g: Props) => g.displayName)];
+
+  it("warns on both assignments when the root goes to users and the profile to devices", async () => {
+    const { root, cert } = await program([salesUsers.id], [kioskDevices.id]);
+    const expected = [["Kiosk SCEP", "Kiosk root", "devices", ["Kiosk Devices"], ["Sales Users"]]];
+    assert.deepStrictEqual(cert.map(summary), expected);
+    assert.deepStrictEqual(root.map(summary), expected);
+  });
+
+  it("warns the other way round: the root to devices, the profile to users", async () => {
+    const { cert } = await program([kioskDevices.id], [salesUsers.id, fieldEngineers.id]);
+    assert.deepStrictEqual(cert.map(summary), [["Kiosk SCEP", "Kiosk root", "users", ["Sales Users", "Field Engineers"], ["Kiosk Devices"]]]);
+  });
+
+  it("warns when an update moves the profile's assignment from users to devices (diff, not create)", async () => {
+    await program([salesUsers.id], [fieldEngineers.id]);
+    const olds = { profileId: "cert-id", targets: [{ kind: "group" as const, groupId: fieldEngineers.id, filterType: "none" as const }], assignmentIds: {} };
+    const links = { __urn: "urn:a-cert", __profileUrn: "urn:cert" };
+    const checked = await profileAssignmentHandler.check(run, olds, { profileId: "cert-id", targets: [{ kind: "group", groupId: kioskDevices.id }], ...links });
+    assert.deepStrictEqual(checked.failures ?? [], []);
+    await profileAssignmentHandler.diff(run, "a-id", olds, { ...(checked.inputs as ProfileAssignmentInputs), ...links });
+    await impactSettled(run);
+    const facts = (run.impact.factsByUrn.get("urn:a-cert") ?? []).filter((f) => f.kind === "certificateTargetKindMismatch");
+    assert.deepStrictEqual(facts.map(summary), [["Kiosk SCEP", "Kiosk root", "devices", ["Kiosk Devices"], ["Sales Users"]]]);
+  });
+
+  it("says nothing when both reach a group of the same kind", async () => {
+    assert.deepStrictEqual(await program([salesUsers.id], [fieldEngineers.id]), { root: [], cert: [] });
+    assert.deepStrictEqual(await program([salesUsers.id, kioskDevices.id], [kioskDevices.id]), { root: [], cert: [] });
   });
 });

@@ -10,6 +10,7 @@ import { ProviderRun } from "../../../provider/run";
 import { handler } from "../../../provider/dispatch";
 import { checkProfileAssignmentInputs } from "../../../provider/resources/profileAssignment";
 import { inputs } from "../../support/emailCorpus";
+import { COMMIT_THEN_5XX, faultProbe } from "../../support/commitFaults";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
@@ -141,34 +142,19 @@ describe("integration: exactly once when the tenant commits, then answers 500, 5
     (await client.graph("POST", profiles, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: name, scepServerUrls: ["https://scep.contoso.com"] })).body.id as string;
   const identityLink = async (id: string) =>
     (await client.graph("GET", `${profiles}/${id}/microsoft.graph.iosEasEmailProfileConfiguration/identityCertificate`)).body.id as string | undefined;
-  /** Statuses the emulator answered to `method` on paths matching `path`, oldest first. */
-  const answered = async (method: string, path: RegExp) => (await client.requests()).filter((r) => r.method === method && path.test(r.path)).map((r) => r.status);
-  /** Queues the fault and makes sure the emulator really applied it (after the commit) to one request. */
-  const inject = async (method: string, path: string, fault: string) => {
-    await client.clearRequests();
-    await client.injectFault({ match: { method, path }, fault, count: 1 });
-    return async () => {
-      const hit = (await client.requests()).filter((r) => r.fault === fault);
-      assert.strictEqual(hit.length, 1, `${fault} applied once`);
-      assert.strictEqual(hit[0].method, method);
-    };
-  };
+  let answered: ReturnType<typeof faultProbe>["answered"];
+  let inject: ReturnType<typeof faultProbe>["inject"];
 
   before(async () => {
     emu = await startTestEmulator();
     client = new EmulatorClient(emu.info);
+    ({ answered, inject } = faultProbe(client));
   });
   beforeEach(() => newRun());
   afterEach(() => client.clearFaults());
   after(() => emu.close());
 
-  const faults = [
-    ["error-after", 500],
-    ["bad-gateway-after", 502],
-    ["gateway-timeout-after", 504],
-  ] as const;
-
-  for (const [fault, status] of faults) {
+  for (const [fault, status] of COMMIT_THEN_5XX) {
     describe(`${fault} (${status} after the commit)`, () => {
       it("on the POST of a profile: the lookup finds it, one profile, no second POST", async () => {
         const name = `Profile ${fault}`;

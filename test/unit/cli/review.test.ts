@@ -94,6 +94,24 @@ describe("review report", () => {
     assert.match(md, /Field Engineers \(17\)/);
   });
 
+  it("renders a root and certificate profile that target different kinds of group as a blocking finding", () => {
+    const kiosk = { id: "g3", displayName: "Kiosk Devices", memberCount: 8, userCount: 0, deviceCount: 8, isDeviceGroup: true };
+    const sales = { id: "g1", displayName: "Sales Users", memberCount: 42, userCount: 42, deviceCount: 0, isDeviceGroup: false };
+    const mismatch = {
+      steps: [{ op: "create", urn: urn("ProfileAssignment", "scep-assignment"), newState: { inputs: {} } }],
+      diagnostics: [
+        {
+          urn: urn("ProfileAssignment", "scep-assignment"),
+          severity: "warning",
+          message: renderFact({ kind: "certificateTargetKindMismatch", profile: "Work SCEP", trustedRoot: "Work root", targets: "devices", groups: [kiosk], rootGroups: [sales] }),
+        },
+      ],
+    };
+    const md = renderMarkdown(buildReport(parsePreviewJson(JSON.stringify(mismatch))));
+    assert.match(md, /\*\*blocked\*\*: certificate profile "Work SCEP" goes to device group "Kiosk Devices" \(8 devices\), but its trusted root "Work root" only to user groups \("Sales Users" \(42 members\)\): no certificate is issued there/);
+    assert.match(md, /```mermaid[\s\S]*Kiosk Devices \(8\)/);
+  });
+
   it("reviews secure e-mail: a certificate gap names the chain in the diagram, and deleting a root or certificate says what stops", () => {
     const sales = { id: "g1", displayName: "Sales Users", memberCount: 42, userCount: 42, deviceCount: 0, isDeviceGroup: false };
     const secure = {

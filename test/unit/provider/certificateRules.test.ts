@@ -10,7 +10,7 @@ import {
   subjectFormatFailures,
 } from "../../../provider/certificates";
 import { UNKNOWN } from "../../../provider/validation";
-import { base64DerOf, daysFromNow, testCertificatePem } from "../../support/testCertificates";
+import { base64DerOf, daysFromNow, scepSettings, testCertificatePem } from "../../support/testCertificates";
 
 const rootPem = testCertificatePem({ commonName: "Contoso Root CA" });
 
@@ -97,16 +97,7 @@ const scep = (settings: Record<string, unknown>, extra: Record<string, unknown> 
   platform: "iosIpados",
   kind: "scep",
   trustedRootId: "root-1",
-  settings: {
-    subjectNameFormat: "custom",
-    subjectNameFormatString: "CN={{UserPrincipalName}}",
-    keyUsage: ["digitalSignature", "keyEncipherment"],
-    keySize: "size2048",
-    scepServerUrls: ["https://ndes.contoso.com/certsrv/mscep/mscep.dll"],
-    certificateValidityPeriodScale: "years",
-    certificateValidityPeriodValue: 1,
-    ...settings,
-  },
+  settings: { ...scepSettings, ...settings },
   ...extra,
 });
 

@@ -30,6 +30,16 @@ describe("impact facts", () => {
     assert.match(root, /trusted root certificate profile "Root CA" assigned to the same groups, but it is not assigned to "Field Engineers" \(17 members\)/);
   });
 
+  it("names the certificate profile, its root and both sides' groups when they target different kinds of group", () => {
+    const s = describeFact({ kind: "certificateTargetKindMismatch", profile: "Work SCEP", trustedRoot: "Work root", targets: "devices", groups: [g("Kiosk Devices", 8, true)], rootGroups: [g("Sales Users", 42)] });
+    assert.strictEqual(
+      s,
+      'certificate profile "Work SCEP" goes to device group(s) "Kiosk Devices" (8 devices) but its trusted root "Work root" only to user group(s) "Sales Users" (42 members): Intune issues no certificate then, since both must target users or both devices',
+    );
+    const reverse = describeFact({ kind: "certificateTargetKindMismatch", profile: "P", trustedRoot: "R", targets: "users", groups: [g("Sales Users", 42)], rootGroups: [g("Kiosk Devices", 8, true)] });
+    assert.match(reverse, /goes to user group\(s\) "Sales Users" .* only to device group\(s\) "Kiosk Devices"/);
+  });
+
   it("round-trips every fact through the warning text, ignoring lines that are not ours", () => {
     const facts: ImpactFact[] = [
       { kind: "duplicateAccountBlocked", profile: "iOS", hostName: "h", addressSource: "primarySmtpAddress", groups: [g("A", 1)] },
