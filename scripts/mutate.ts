@@ -173,7 +173,7 @@ export const mutations: readonly Mutation[] = [
     name: "wrong-reason-npm-test-tiers",
     means: "`npm test` no longer runs the e2e tier; readme.test.ts:24",
     file: "scripts/test.sh",
-    search: 'npx mocha --config .mocharc.json --timeout 60000 --parallel --jobs "${E2E_JOBS:-3}" "test/e2e/**/*.test.ts"',
+    search: 'npx mocha --config .mocharc.json --timeout 60000 --parallel --jobs "${E2E_JOBS:-3}" "${e2e_files[@]}"',
     replace: 'echo "e2e: skipped"',
     tests: [unit("docs/readme")],
     grep: "runs a script that runs every tier",

@@ -1,5 +1,6 @@
 // `check` for EmailProfile: exactly the settings the platform's type allows, enum and flags values, host
 // names, required values and the certificate rules, all offline; the result is normalised and dense.
+import type { Settings } from "./managed";
 import { isProtocolKey, type LinkKeys } from "../../protocol";
 import { z } from "zod";
 import type { ValidationFailure } from "../errors";
@@ -8,7 +9,8 @@ import { type CertificateInput, type EmailPlatform, emailPlatformNames, emailPla
 import { settingKeys, settingsSchema, unknownSettingReasons } from "./settings";
 import { normaliseSettings } from "./wire";
 
-type Props = Record<string, unknown>;
+/** Inputs (or settings) as the engine hands them to `check`: not validated yet. */
+type RawInputs = Record<string, unknown>;
 
 export const certificateInputs: readonly CertificateInput[] = [
   "identityCertificateId",
@@ -55,7 +57,7 @@ export const emailProfileInputsSchema = z
 const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
 
 /** The certificate and credential rules, which need several inputs at once. */
-function crossFieldFailures(platform: EmailPlatform, inputs: Props, settings: Props): ValidationFailure[] {
+function crossFieldFailures(platform: EmailPlatform, inputs: RawInputs, settings: RawInputs): ValidationFailure[] {
   const info = emailPlatforms[platform];
   const has = new Set(info.certificateRefs.map((r) => r.input));
   const out: ValidationFailure[] = [];
@@ -104,16 +106,16 @@ function crossFieldFailures(platform: EmailPlatform, inputs: Props, settings: Pr
  * EmailProfile inputs after `check`: the schema's, with `settings` normalised for the platform (only
  * what the program declared), plus the links the SDK adds.
  */
-export type EmailProfileInputs = Omit<z.infer<typeof emailProfileInputsSchema>, "settings"> & { settings: Props } & LinkKeys;
+export type EmailProfileInputs = Omit<z.infer<typeof emailProfileInputsSchema>, "settings"> & { settings: Settings } & LinkKeys;
 
 /** Validates and normalises EmailProfile inputs (no network). */
-export function checkEmailProfileInputs(news: Props): { valid: true; inputs: EmailProfileInputs; failures: [] } | { valid: false; inputs: Props; failures: ValidationFailure[] } {
-  const raw: Props = {};
+export function checkEmailProfileInputs(news: RawInputs): { valid: true; inputs: EmailProfileInputs; failures: [] } | { valid: false; inputs: RawInputs; failures: ValidationFailure[] } {
+  const raw: RawInputs = {};
   for (const [k, v] of Object.entries(news)) if (!isProtocolKey(k) && v !== undefined) raw[k] = v;
   const top = emailProfileInputsSchema.safeParse(raw);
   if (!top.success) return { valid: false, inputs: raw, failures: failuresFromZod(top.error, raw) };
   const platform = top.data.platform;
-  const settingsIn: Props = top.data.settings;
+  const settingsIn: Settings = top.data.settings;
 
   const failures: ValidationFailure[] = [];
   const allowed = settingKeys(platform);

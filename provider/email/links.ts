@@ -7,7 +7,8 @@
 // it on, or on the next write's read-back.
 import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
 
-type Props = Record<string, unknown>;
+/** An object as Graph answers it. */
+type GraphObject = Record<string, unknown>;
 
 /** Settings that make a profile use certificate links, and the values that mean "not used". */
 const linkSwitches: readonly string[] = [
@@ -22,7 +23,7 @@ const linkSwitches: readonly string[] = [
 const offValues: readonly unknown[] = [undefined, null, false, "none", "usernameAndPassword"];
 
 /** Whether the live body's settings can use a certificate or credential link. */
-export function linksMayBeInUse(live: Props): boolean {
+export function linksMayBeInUse(live: GraphObject): boolean {
   return linkSwitches.some((k) => !offValues.includes(live[k]));
 }
 
@@ -30,7 +31,7 @@ export function linksMayBeInUse(live: Props): boolean {
  * The links of `platform` to read for a profile: `known` (declared or recorded) always; the others only
  * when {@link linksMayBeInUse} says so for the live body (`undefined` before the body is read).
  */
-export function linksToRead(platform: EmailPlatform, known: ReadonlySet<CertificateInput>, live?: Props): CertificateInput[] {
+export function linksToRead(platform: EmailPlatform, known: ReadonlySet<CertificateInput>, live?: GraphObject): CertificateInput[] {
   const all = emailPlatforms[platform].certificateRefs.map((r) => r.input);
   if (live !== undefined && linksMayBeInUse(live)) return all;
   return all.filter((input) => known.has(input));

@@ -16,7 +16,8 @@ import { type EmailPlatform, emailPlatforms } from "./platforms";
 import { settingKeys } from "./settings";
 import { sameSetting, settingsFromGraph } from "./wire";
 
-type Props = Record<string, unknown>;
+/** An object (or its top-level properties) as Graph answers it. */
+type GraphObject = Record<string, unknown>;
 /** Settings in our representation (flags as lists), by Graph property name. */
 export type Settings = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export interface ManagedModel {
   /** The settable properties of the type, in schema order. */
   readonly settingKeys: readonly string[];
   /** The settings a Graph GET body reports (only keys answered; flags canonical). */
-  settingsFromGraph(live: Props): Settings;
+  settingsFromGraph(live: GraphObject): Settings;
   /** Link inputs of the type, in write order. */
   readonly linkInputs: readonly string[];
 }
@@ -80,7 +81,7 @@ export interface ProfilePlan {
   /** Declared before, not now: no longer managed; nothing is written for them. */
   readonly unmanaged: string[];
   /** Top-level PATCH members (`displayName`, `description`, `roleScopeTagIds`). */
-  readonly top: Props;
+  readonly top: GraphObject;
   /** Settings to PATCH, in our representation (flags as lists). */
   readonly settings: Settings;
   /** Links to set (an id) or remove (undefined). */
@@ -98,7 +99,7 @@ function sameTags(a: readonly string[] | undefined, b: readonly string[] | undef
 }
 
 /** The observation from a GET body of the profile and the links read from its typed routes. */
-export function observeProfile(platform: ManagedKind, live: Props, links: Links): ObservedProfile {
+export function observeProfile(platform: ManagedKind, live: GraphObject, links: Links): ObservedProfile {
   return {
     displayName: String(live.displayName ?? ""),
     description: typeof live.description === "string" ? live.description : null,
@@ -155,7 +156,7 @@ export function planProfile(
   previouslyDeclared?: DeclaredProfile,
 ): ProfilePlan {
   const changed: string[] = [];
-  const top: Props = {};
+  const top: GraphObject = {};
   const settings: Settings = {};
   const links: Partial<Record<string, string | undefined>> = {};
   const model = modelOf(platform);

@@ -15,7 +15,10 @@ import { profilesPath } from "../paths";
 import type { ProviderRun } from "../run";
 import type { ResourceHandler } from "./types";
 
-type Props = Record<string, unknown>;
+/** Inputs as the engine hands them to `check`: not validated yet. */
+type RawInputs = Record<string, unknown>;
+/** A JSON body for Graph. */
+type GraphBody = Record<string, unknown>;
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,9 +84,9 @@ export type ProfileAssignmentOutputs = ProfileAssignmentInputs & { assignmentIds
 
 /** Validates and normalises ProfileAssignment inputs (no network). */
 export function checkProfileAssignmentInputs(
-  news: Props,
-): { valid: true; inputs: ProfileAssignmentInputs; failures: [] } | { valid: false; inputs: Props; failures: ValidationFailure[] } {
-  const raw: Props = withoutProtocolKeys(news);
+  news: RawInputs,
+): { valid: true; inputs: ProfileAssignmentInputs; failures: [] } | { valid: false; inputs: RawInputs; failures: ValidationFailure[] } {
+  const raw: RawInputs = withoutProtocolKeys(news);
   const parsed = profileAssignmentInputsSchema.safeParse(raw);
   if (!parsed.success) return { valid: false, inputs: raw, failures: failuresFromZod(parsed.error, raw) };
   const failures: ValidationFailure[] = [];
@@ -118,8 +121,8 @@ export interface LiveAssignment {
   target: Record<string, unknown> & { "@odata.type": string; groupId?: string };
 }
 
-function toWire(t: AssignmentTarget): Props {
-  const target: Props = { "@odata.type": odataTypeOf[t.kind] };
+function toWire(t: AssignmentTarget): GraphBody {
+  const target: GraphBody = { "@odata.type": odataTypeOf[t.kind] };
   if (t.groupId) target.groupId = t.groupId;
   if (t.kind !== "exclusionGroup") {
     target.deviceAndAppManagementAssignmentFilterId = t.filterId ?? null;
