@@ -269,6 +269,14 @@ export const mutations: readonly Mutation[] = [
     replace: '    if (profile.platform === ("none" as string)) facts.push(',
     tests: [integration("provider/impact")],
   },
+  {
+    name: "engine-address-dropped",
+    means: "the provider module no longer hands the host's engine address to configure: warnings reach stderr, not the engine",
+    file: "sdk/provider.ts",
+    search: ",{engineAddress:process.argv.at(-1)}",
+    replace: "",
+    tests: [unit("sdk/provider")],
+  },
 ];
 
 // ------------------------------------------------------------------------------------------------
