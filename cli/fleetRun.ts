@@ -9,7 +9,7 @@ import { type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/
 import { resolveSettings } from "../provider/config";
 import { GraphApi } from "../provider/graph";
 import { driftFromRefresh } from "./drift";
-import { mandatoryKeys, mandatoryViolations } from "./fleetBaseline";
+import { mandatoryKeys, mandatoryViolations } from "../protocol/baseline";
 import { Mutex, WAVE_KEY } from "./fleetPlan";
 import type { TenantResult } from "./fleetReport";
 import type { PreviewDigest, PreviewStep } from "./previewJson";

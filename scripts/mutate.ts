@@ -277,6 +277,15 @@ export const mutations: readonly Mutation[] = [
     replace: "",
     tests: [unit("sdk/provider")],
   },
+  {
+    name: "baseline-unchecked-in-program",
+    means: "a plain `pulumi preview` of a stack that overrides a mandatory baseline key declares its resources",
+    file: "sdk/provider.ts",
+    search: "    assertStackBaseline();\n",
+    replace: "",
+    tests: [unit("sdk/baseline")],
+    grep: "before declaring",
+  },
 ];
 
 // ------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 // that the provider can send real warnings (provider/engineLog.ts); nothing in provider/ reads argv.
 import * as pulumi from "@pulumi/pulumi";
 import { ProtocolKeys, type ResourceKind, typeToken } from "../protocol";
+import { assertStackBaseline } from "./baseline";
 import { pausePromiseStacks } from "./promiseStacks";
 
 /**
@@ -35,6 +36,8 @@ export function providerModuleText(kind: ResourceKind): string {
  */
 export abstract class IntuneDynamicResource extends pulumi.CustomResource {
   protected constructor(kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    // A tenant stack that overrides the baseline declares nothing (sdk/baseline.ts).
+    assertStackBaseline();
     const resume = pausePromiseStacks();
     try {
       super(typeToken(kind), name, { ...props, [ProtocolKeys.providerModule]: providerModuleText(kind) }, opts);
