@@ -90,17 +90,38 @@ function watchTreeMemory(pid: number): { stop(): TreeMemory } {
   };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, cwd: string, watch = false): Promise<{ code: number; wallS: number; memory?: TreeMemory; stdout: string; stderr: string }> {
+interface RunResult {
+  code: number;
+  wallS: number;
+  /** CPU seconds (user + system) of the command and every process below it that it waited for. */
+  cpuS: number;
+  memory?: TreeMemory;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `args` under a shell that prints, after it, the CPU time of its waited-for descendants (`times`):
+ * how much of the wall time one tenant keeps the 2 cores busy, i.e. how much running side by side can gain.
+ */
+function run(args: string[], env: NodeJS.ProcessEnv, cwd: string, watch = false): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(args[0], args.slice(1), { cwd, env });
+    const child = spawn("bash", ["-c", '"$@"; rc=$?; times >&2; exit $rc', "bash", ...args], { cwd, env });
     const memory = watch ? watchTreeMemory(child.pid!) : undefined;
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, wallS: (Date.now() - started) / 1000, memory: memory?.stop(), stdout, stderr }));
+    child.on("close", (code) => {
+      const lines = stderr.trimEnd().split("\n");
+      const seconds = (m: string, s: string) => Number(m) * 60 + Number(s);
+      const t = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? "");
+      const cpuS = t ? seconds(t[1], t[2]) + seconds(t[3], t[4]) : NaN;
+      if (t) stderr = lines.slice(0, -2).join("\n");
+      resolve({ code: code ?? -1, wallS: (Date.now() - started) / 1000, cpuS, memory: memory?.stop(), stdout, stderr });
+    });
   });
 }
 
@@ -162,13 +183,16 @@ async function main() {
     log(`load average before the measured runs: ${loadText(loadStart)}`);
     log(`sequential floor: \`pulumi-intune drift --stack …\` for each tenant, one after another (${LATENCY_MS} ms per Graph request)`);
     const perTenantS: number[] = [];
+    let sequentialCpuS = 0;
     for (const s of stacks) {
       const r = await cli(["drift", "--stack", s, "--cwd", dir]);
       if (r.code !== 0) throw new Error(`drift ${s} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
       perTenantS.push(r.wallS);
+      sequentialCpuS += r.cpuS;
     }
     const sequentialS = perTenantS.reduce((a, b) => a + b, 0);
-    log(`sequential: ${sequentialS.toFixed(1)} s (per tenant ${Math.min(...perTenantS).toFixed(1)} to ${Math.max(...perTenantS).toFixed(1)} s)`);
+    const cpus = os.cpus().length;
+    log(`sequential: ${sequentialS.toFixed(1)} s, ${sequentialCpuS.toFixed(1)} CPU s (per tenant ${Math.min(...perTenantS).toFixed(1)} to ${Math.max(...perTenantS).toFixed(1)} s)`);
     // With --profile: the same fleet run one tenant at a time, so the Automation API's own cost per tenant
     // (against plain \`pulumi-intune drift\`) is apart from what running side by side gains.
     let serialFleet: Awaited<ReturnType<typeof cli>> | undefined;
@@ -188,11 +212,13 @@ async function main() {
       "",
       `Measured ${new Date().toISOString()} on ${os.cpus().length} CPUs, Node ${process.version}; load average ${loadText(loadStart)} before the measured runs, ${loadText(loadEnd)} after.`,
       "",
-      "| run | wall s | ratio to one after another | target | met | peak memory of the run (process tree) |",
-      "| --- | ---: | ---: | --- | --- | --- |",
-      `| ${TENANTS} × \`pulumi-intune drift\`, one after another (floor; ${Math.min(...perTenantS).toFixed(1)}–${Math.max(...perTenantS).toFixed(1)} s each) | ${sequentialS.toFixed(1)} | 1.00 | | | |`,
-      ...(serialFleet ? [`| \`pulumi-intune fleet drift --concurrency 1\` (profile) | ${serialFleet.wallS.toFixed(1)} | ${(serialFleet.wallS / sequentialS).toFixed(2)} | | | ${memoryText(serialFleet.memory!)} |`] : []),
-      `| \`pulumi-intune fleet drift --concurrency ${CONCURRENCY}\` | ${fleet.wallS.toFixed(1)} | ${ratio.toFixed(2)} | ≤ 0.40 | ${ratio <= 0.4 ? "yes" : "**no**"} | ${memoryText(mem)}; target ≤ 2,048 MB: ${mem.pssMb <= 2048 ? "yes" : "**no**"} |`,
+      "| run | wall s | CPU s | ratio to one after another | target | met | peak memory of the run (process tree) |",
+      "| --- | ---: | ---: | ---: | --- | --- | --- |",
+      `| ${TENANTS} × \`pulumi-intune drift\`, one after another (floor; ${Math.min(...perTenantS).toFixed(1)}–${Math.max(...perTenantS).toFixed(1)} s each) | ${sequentialS.toFixed(1)} | ${sequentialCpuS.toFixed(1)} | 1.00 | | | |`,
+      ...(serialFleet ? [`| \`pulumi-intune fleet drift --concurrency 1\` (profile) | ${serialFleet.wallS.toFixed(1)} | ${serialFleet.cpuS.toFixed(1)} | ${(serialFleet.wallS / sequentialS).toFixed(2)} | | | ${memoryText(serialFleet.memory!)} |`] : []),
+      `| \`pulumi-intune fleet drift --concurrency ${CONCURRENCY}\` | ${fleet.wallS.toFixed(1)} | ${fleet.cpuS.toFixed(1)} | ${ratio.toFixed(2)} | ≤ 0.40 | ${ratio <= 0.4 ? "yes" : "**no**"} | ${memoryText(mem)}; target ≤ 2,048 MB: ${mem.pssMb <= 2048 ? "yes" : "**no**"} |`,
+      "",
+      `CPU bound: the fleet run needs ${fleet.cpuS.toFixed(1)} CPU s; on ${cpus} CPUs that alone takes at least ${(fleet.cpuS / cpus).toFixed(1)} s, a ratio of ${(fleet.cpuS / cpus / sequentialS).toFixed(2)} if nothing else ran on the machine.`,
       "",
       `(setup: \`fleet up\` of ${TENANTS * PROFILES} profiles without latency took ${up.wallS.toFixed(1)} s)`,
     ];
