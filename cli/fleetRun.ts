@@ -150,7 +150,9 @@ async function checkBaseline(ctx: FleetContext, s: Stack): Promise<void> {
 
 export async function tenantDrift(ctx: FleetContext, name: string): Promise<TenantResult> {
   const s = await openStack(ctx, name, { exists: true });
-  const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.refresh({ previewOnly: true, onEvent }));
+  // `previewRefresh`, not `refresh({ previewOnly })`: the latter runs `pulumi stack history` after the refresh
+  // for a summary we do not read, a second CLI start and backend read per tenant (bench/fleet.ts).
+  const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.previewRefresh({ onEvent }));
   const drift = driftFromRefresh(name, digestFromEvents(events));
   return { stack: name, outcome: drift.drifted.length > 0 ? "attention" : "clean", drift };
 }
