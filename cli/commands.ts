@@ -64,7 +64,7 @@ export const commands: Record<string, Command> = {
     },
   },
   status: {
-    summary: "rollout status of the stack's e-mail profiles from Graph (succeeded, pending, error, conflict, not applicable); exit 0 = healthy, 2 = errors or conflicts, 1 = broken",
+    summary: "rollout status of the stack's e-mail profiles, certificate profiles and trusted roots from Graph (succeeded, pending, error, conflict, not applicable), naming the certificate or root a device misses; exit 0 = healthy, 2 = errors or conflicts, 1 = broken",
     positionals: [],
     options: {
       stack: { type: "string", value: "NAME", required: true, help: "the stack whose e-mail profiles to report" },
@@ -74,7 +74,7 @@ export const commands: Record<string, Command> = {
     run: ({ values }, io) => runStatusCommand(statusOptions(values), io),
   },
   export: {
-    summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
+    summary: "writes a runnable Pulumi TypeScript project that adopts the tenant's e-mail profiles, trusted roots, SCEP/PKCS profiles (certificates in certificates/*.pem), custom scope tags and their assignments (signs in like the provider: the stack's intune:* config, or the AZURE_* environment)",
     positionals: [],
     options: {
       out: { type: "string", value: "DIR", default: "intune-export", help: "directory to write the project to" },

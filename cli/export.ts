@@ -1,11 +1,23 @@
-// `pulumi-intune export`: reads a tenant's e-mail profiles, custom scope tags and assignments and writes
-// a runnable TypeScript Pulumi project in which every resource adopts the existing object, so the first
-// `pulumi up` takes the tenant over without a single write. Output is deterministic: a second export of
-// the same tenant is byte-identical.
+// `pulumi-intune export`: reads a tenant's e-mail profiles, trusted-root and SCEP/PKCS certificate
+// profiles, custom scope tags and assignments and writes a runnable TypeScript Pulumi project in which
+// every resource adopts the existing object, so the first `pulumi up` takes the tenant over without a
+// single write. Links are code (`trustedRootId: root.id`, `identityCertificateId: scep.id`); each root's
+// certificate goes to a PEM file under `certificates/` that the program reads. Output is deterministic:
+// a second export of the same tenant is byte-identical.
 import * as fs from "fs";
 import * as path from "path";
 import { runPulumiProcess } from "./pulumiProcess";
 import { type ConfigGetter, resolveSettings } from "../provider/config";
+import {
+  type CertificateKind,
+  type CertificatePlatform,
+  certificatePlatforms,
+  certificatePlatformOfEmail,
+  certificateTypeOf,
+  checkCertificateProfileInputs,
+  inspectRootCertificate,
+  ROOT_LINK,
+} from "../provider/certificates";
 import { type CertificateInput, type EmailPlatform, emailPlatforms, platformForOdataType, settingProperties, settingsFromGraph } from "../provider/email";
 import { normaliseScopeTagIds } from "../provider/email/inputs";
 import { deepEqual } from "../provider/diff";
@@ -14,7 +26,7 @@ import { profilesPath } from "../provider/paths";
 import { type AssignmentTarget, type LiveAssignment, fromWire, targetKey } from "../provider/resources/profileAssignment";
 import { DEFAULT_SCOPE_TAG_ID } from "../provider/resources/scopeTag";
 
-export const exportKinds = ["emailProfiles", "scopeTags", "assignments"] as const;
+export const exportKinds = ["emailProfiles", "scopeTags", "assignments", "certificates"] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
 /** What `pulumi-intune export` was asked (flags parsed by cli/args.ts, see cli/commands.ts). */
@@ -68,6 +80,18 @@ export interface SnapshotProfile {
   assignments?: LiveAssignment[];
 }
 
+/** A trusted-root or SCEP/PKCS certificate profile of a certificate platform (certificates/platforms.ts). */
+export interface SnapshotCertificate {
+  id: string;
+  platform: CertificatePlatform;
+  role: "trustedRoot" | CertificateKind;
+  live: LiveProfile;
+  /** SCEP/PKCS: the id its `rootCertificate` link points at; undefined without a link (or when not read). */
+  rootId?: string;
+  /** Undefined when assignments were not read (`--select` without assignments). */
+  assignments?: LiveAssignment[];
+}
+
 export interface SnapshotGroup {
   /** Undefined when the group no longer exists. */
   displayName?: string;
@@ -78,6 +102,8 @@ export interface SnapshotGroup {
 export interface TenantSnapshot {
   scopeTags: { id: string; displayName: string; description?: string | null }[];
   profiles: SnapshotProfile[];
+  /** Trusted roots and SCEP/PKCS profiles of the certificate platforms, by id. @default - none */
+  certificates?: SnapshotCertificate[];
   groups: Map<string, SnapshotGroup>;
 }
 
@@ -106,33 +132,46 @@ export async function readTenant(api: GraphApi, opts: ReadOptions): Promise<Tena
     log(`scope tags: ${snapshot.scopeTags.length} custom (the built-in Default tag "0" is referenced, not exported)`);
   }
 
-  if (!opts.select.has("emailProfiles") && !opts.select.has("assignments")) return snapshot;
+  const wantsCertificates = opts.select.has("certificates");
+  if (!opts.select.has("emailProfiles") && !opts.select.has("assignments") && !wantsCertificates) return snapshot;
 
   const all = await api.list<LiveProfile>(profilesPath);
+  const certificates: SnapshotCertificate[] = [];
   for (const live of all) {
     const platform = platformForOdataType(String(live["@odata.type"]));
     if (platform) snapshot.profiles.push({ id: live.id, platform, live, links: {} });
+    const certificate = certificateTypeOf(String(live["@odata.type"]));
+    if (certificate) certificates.push({ id: live.id, platform: certificate.platform, role: certificate.role, live });
   }
   snapshot.profiles.sort((a, b) => byIdOrder(a.id, b.id));
-  log(`device configurations: ${all.length}, of which ${snapshot.profiles.length} e-mail profiles`);
+  certificates.sort((a, b) => byIdOrder(a.id, b.id));
+  if (!opts.select.has("emailProfiles") && !opts.select.has("assignments")) snapshot.profiles = [];
+  // Certificate objects are read for themselves, and for their assignments.
+  if (wantsCertificates || opts.select.has("assignments")) snapshot.certificates = certificates;
+  const readCertificates = snapshot.certificates ?? [];
+  log(
+    `device configurations: ${all.length}, of which ${snapshot.profiles.length} e-mail profiles` +
+      (snapshot.certificates ? `, ${readCertificates.filter((c) => c.role === "trustedRoot").length} trusted roots and ${readCertificates.filter((c) => c.role !== "trustedRoot").length} SCEP/PKCS profiles` : ""),
+  );
 
   // Per profile: its assignments and each certificate link, through $batch.
   const requests: { id: string; path: string; apply: (status: number, body: unknown) => Promise<void> }[] = [];
+  const readAssignments = (owner: { id: string; assignments?: LiveAssignment[] }, requestId: string) => {
+    const assignmentsPath = `${profilesPath}/${encodeURIComponent(owner.id)}/assignments`;
+    requests.push({
+      id: requestId,
+      path: assignmentsPath,
+      apply: async (status, body) => {
+        if (status !== 200) throw graphFailure(`the assignments of profile ${owner.id}`, status, body);
+        const page = body as { value: LiveAssignment[]; "@odata.nextLink"?: string };
+        // More than one page: read the whole collection the paging way.
+        owner.assignments = page["@odata.nextLink"] ? await api.list<LiveAssignment>(assignmentsPath) : page.value;
+      },
+    });
+  };
   snapshot.profiles.forEach((p, i) => {
     const base = `${profilesPath}/${encodeURIComponent(p.id)}`;
-    if (opts.select.has("assignments")) {
-      const assignmentsPath = `${base}/assignments`;
-      requests.push({
-        id: `a${i}`,
-        path: assignmentsPath,
-        apply: async (status, body) => {
-          if (status !== 200) throw graphFailure(`the assignments of profile ${p.id}`, status, body);
-          const page = body as { value: LiveAssignment[]; "@odata.nextLink"?: string };
-          // More than one page: read the whole collection the paging way.
-          p.assignments = page["@odata.nextLink"] ? await api.list<LiveAssignment>(assignmentsPath) : page.value;
-        },
-      });
-    }
+    if (opts.select.has("assignments")) readAssignments(p, `a${i}`);
     if (opts.select.has("emailProfiles")) {
       const info = emailPlatforms[p.platform];
       for (const ref of info.certificateRefs) {
@@ -149,6 +188,22 @@ export async function readTenant(api: GraphApi, opts: ReadOptions): Promise<Tena
       }
     }
   });
+  readCertificates.forEach((c, i) => {
+    if (opts.select.has("assignments")) readAssignments(c, `ca${i}`);
+    if (!wantsCertificates || c.role === "trustedRoot") return;
+    const info = certificatePlatforms[c.platform].profiles[c.role];
+    if (!info.hasRootLink) return;
+    const rootPath = `${profilesPath}/${encodeURIComponent(c.id)}/microsoft.graph.${info.typeName}/${ROOT_LINK.navigation}`;
+    requests.push({
+      id: `cr${i}`,
+      path: rootPath,
+      apply: async (status, body) => {
+        if (status === 404) return; // no root linked, or the root is gone
+        if (status !== 200) throw graphFailure(`${ROOT_LINK.navigation} of certificate profile ${c.id}`, status, body);
+        c.rootId = (body as { id?: string }).id;
+      },
+    });
+  });
   if (requests.length > 0) {
     log(`reading assignments and certificate links: ${requests.length} requests in ${Math.ceil(requests.length / 20)} $batch calls`);
     const answers = await api.batchGet(requests.map((r) => ({ id: r.id, path: r.path })));
@@ -161,7 +216,9 @@ export async function readTenant(api: GraphApi, opts: ReadOptions): Promise<Tena
 
   // Group names for the comments (and, with --groups-by-name, whether the name is unique).
   const groupIds = new Set<string>();
-  for (const p of snapshot.profiles) for (const a of p.assignments ?? []) if (typeof a.target.groupId === "string") groupIds.add(a.target.groupId.toLowerCase());
+  for (const p of [...snapshot.profiles, ...(snapshot.certificates ?? [])]) {
+    for (const a of p.assignments ?? []) if (typeof a.target.groupId === "string") groupIds.add(a.target.groupId.toLowerCase());
+  }
   if (groupIds.size > 0) {
     const ids = [...groupIds].sort(byIdOrder);
     log(`groups: ${ids.length} targeted, reading their names`);
@@ -197,7 +254,8 @@ const reservedWords = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for function if import in " +
     "instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private " +
     "protected public static yield any boolean constructor declare get module require number set string symbol type from of async await " +
-    "EmailProfile ProfileAssignment ScopeTag lookupGroupByName undefined NaN Infinity arguments eval pulumi").split(" "),
+    "EmailProfile ProfileAssignment ScopeTag TrustedRootCertificate CertificateProfile lookupGroupByName undefined NaN Infinity arguments eval pulumi " +
+    "fs path __dirname").split(" "),
 );
 
 /** "iOS: Exchange for all iPhones" → "ios-exchange-for-all-iphones" (empty → `fallback`). */
@@ -224,14 +282,14 @@ const str = (s: string) => JSON.stringify(s);
 const commentText = (s: string) => s.replace(/\*\//g, "* /").replace(/[\r\n]+/g, " ");
 
 interface Named {
-  kind: "ScopeTag" | "EmailProfile" | "ProfileAssignment";
+  kind: "ScopeTag" | "TrustedRootCertificate" | "CertificateProfile" | "EmailProfile" | "ProfileAssignment";
   id: string;
   displayName: string;
   name?: string;
   variable?: string;
 }
 
-const kindOrder: Record<Named["kind"], number> = { ScopeTag: 0, EmailProfile: 1, ProfileAssignment: 2 };
+const kindOrder: Record<Named["kind"], number> = { ScopeTag: 0, TrustedRootCertificate: 1, CertificateProfile: 2, EmailProfile: 3, ProfileAssignment: 4 };
 
 /** Orders by kind, display name, then id: the order of the generated file. */
 function byKindNameId(a: Named, b: Named): number {
@@ -289,6 +347,58 @@ export function declaredSettings(platform: EmailPlatform, live: Record<string, u
   return out;
 }
 
+/**
+ * The settings of a SCEP/PKCS profile to declare: every live value except unset-looking ones, like
+ * {@link declaredSettings}. What `check` would refuse (e.g. a renewal threshold of 0 that the service
+ * answers for "not set") is left out by {@link certificateProfileInputs}.
+ */
+export function declaredCertificateSettings(platform: CertificatePlatform, kind: CertificateKind, live: Record<string, unknown>): Record<string, unknown> {
+  const info = certificatePlatforms[platform].profiles[kind];
+  const normal = info.model.settingsFromGraph(live);
+  const out: Record<string, unknown> = {};
+  for (const key of info.model.settingKeys) {
+    const v = normal[key];
+    if (v !== undefined && !unsetLooking(v)) out[key] = v;
+  }
+  return out;
+}
+
+/** The CertificateProfile inputs that adopt `c` as it is, or why it cannot be exported as a resource. */
+export function certificateProfileInputs(c: SnapshotCertificate, warn: (line: string) => void): { inputs: Record<string, unknown> } | { reason: string } {
+  if (c.role === "trustedRoot") return { reason: "it is a trusted root" };
+  const inputs: Record<string, unknown> = {
+    adoptExistingId: c.id,
+    displayName: String(c.live.displayName ?? ""),
+    ...(c.live.description ? { description: c.live.description } : {}),
+    platform: c.platform,
+    kind: c.role,
+    settings: declaredCertificateSettings(c.platform, c.role, c.live),
+    ...(c.rootId ? { trustedRootId: c.rootId } : {}),
+  };
+  const settings = inputs.settings as Record<string, unknown>;
+  // A setting `check` refuses is one the tenant reports as not set in its own way: leave it out (not
+  // managed), so the program passes preview and adoption writes nothing. Anything else is a reason.
+  for (;;) {
+    const failures = checkCertificateProfileInputs(inputs).failures;
+    if (failures.length === 0) return { inputs };
+    const droppable = failures.map((f) => /^settings\.(\w+)/.exec(f.property)?.[1]).filter((k): k is string => k !== undefined && k in settings);
+    if (droppable.length === 0) return { reason: failures.map((f) => f.reason).join("; ") };
+    for (const k of new Set(droppable)) {
+      warn(`certificate profile "${inputs.displayName}" (${c.id}): \`settings.${k}\` ${JSON.stringify(settings[k])} left out (not managed): ${failures.find((f) => f.property.startsWith(`settings.${k}`))!.reason}`);
+      delete settings[k];
+    }
+  }
+}
+
+/** PEM text of base64 DER: 64 characters a line. */
+export function pemOf(base64Der: string): string {
+  const lines = base64Der.match(/.{1,64}/g) ?? [];
+  return ["-----BEGIN CERTIFICATE-----", ...lines, "-----END CERTIFICATE-----", ""].join("\n");
+}
+
+/** The common name of a subject as Node prints it ("CN=Contoso Root CA, O=Contoso"). */
+const commonNameOf = (subject: string) => /(?:^|, )CN=([^,]+)/.exec(subject)?.[1] ?? "";
+
 export interface RenderOptions {
   select: ReadonlySet<ExportKind>;
   groupsByName: boolean;
@@ -300,8 +410,9 @@ export interface RenderOptions {
 }
 
 export interface RenderedProject {
+  /** By path relative to the project (certificates in `certificates/`). */
   files: Record<string, string>;
-  counts: { scopeTags: number; emailProfiles: number; assignments: number; targets: number };
+  counts: { scopeTags: number; emailProfiles: number; assignments: number; targets: number; trustedRoots: number; certificateProfiles: number };
 }
 
 /** The project files for a snapshot; a pure function of it (same tenant, same bytes). */
@@ -313,21 +424,58 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
   const profiles: (Named & { profile: SnapshotProfile })[] = opts.select.has("emailProfiles")
     ? t.profiles.map((p) => ({ kind: "EmailProfile" as const, id: p.id, displayName: String(p.live.displayName ?? ""), profile: p }))
     : [];
+
+  // Trusted roots whose certificate can be read, and SCEP/PKCS profiles that pass `check` as they are;
+  // anything else stays an id (with a warning), like the certificate types we do not model.
+  const allCertificates = t.certificates ?? [];
+  const roots: (Named & { cert: SnapshotCertificate; der: string; subject: string; thumbprint: string; expiresAt: string })[] = [];
+  const certProfiles: (Named & { cert: SnapshotCertificate; inputs: Record<string, unknown> })[] = [];
+  if (opts.select.has("certificates")) {
+    for (const c of allCertificates) {
+      const displayName = String(c.live.displayName ?? "");
+      const about = `${c.role === "trustedRoot" ? "trusted root" : "certificate profile"} "${displayName}" (${c.id})`;
+      if (c.role === "trustedRoot") {
+        const der = c.live.trustedRootCertificate;
+        const inspection = typeof der === "string" && der !== "" ? inspectRootCertificate(der, { expiryWarningInDays: 0 }) : undefined;
+        if (!inspection?.facts) {
+          warn(`${about}: kept as an id, not exported, because its certificate cannot be read (${inspection ? inspection.failures.map((f) => f.reason).join("; ") : "the tenant answered none"})`);
+          continue;
+        }
+        for (const f of inspection.failures) warn(`${about}: exported, but \`pulumi preview\` will refuse it until its certificate is replaced: ${f.reason}`);
+        const f = inspection.facts;
+        roots.push({ kind: "TrustedRootCertificate", id: c.id, displayName, cert: c, der: f.base64Der, subject: f.subject, thumbprint: f.thumbprint, expiresAt: f.expiresAt });
+      } else {
+        const r = certificateProfileInputs(c, warn);
+        if ("reason" in r) warn(`${about}: kept as an id, not exported, because \`check\` would refuse it: ${r.reason}`);
+        else certProfiles.push({ kind: "CertificateProfile", id: c.id, displayName, cert: c, inputs: r.inputs });
+      }
+    }
+  }
+
   const taken = new Set<string>();
   const variables = new Set<string>();
-  allocateNames([...tags, ...profiles], taken, variables, (n) => (n.kind === "ScopeTag" ? "scope-tag" : "email-profile"), (n) => kebabName(n.displayName, ""));
+  const fallbackName: Record<Named["kind"], string> = {
+    ScopeTag: "scope-tag",
+    TrustedRootCertificate: "trusted-root",
+    CertificateProfile: "certificate-profile",
+    EmailProfile: "email-profile",
+    ProfileAssignment: "profile-assignment",
+  };
+  allocateNames([...tags, ...roots, ...certProfiles, ...profiles], taken, variables, (n) => fallbackName[n.kind], (n) => kebabName(n.displayName, ""));
 
   const tagVar = new Map(tags.map((n) => [n.id, n.variable!]));
-  const profileVar = new Map(profiles.map((n) => [n.id, n]));
+  /** Every exported device configuration, by id: what links and assignments point at as code. */
+  const exported = new Map<string, Named>([...roots, ...certProfiles, ...profiles].map((n) => [n.id, n]));
+  const certificateName = new Map(allCertificates.map((c) => [c.id, String(c.live.displayName ?? "")]));
 
-  // One ProfileAssignment per profile that has targets we model.
+  // One ProfileAssignment per profile (e-mail, root, certificate) that has targets we model.
   interface AssignmentItem extends Named {
-    profile: SnapshotProfile;
     targets: AssignmentTarget[];
   }
   const assignments: AssignmentItem[] = [];
   if (opts.select.has("assignments")) {
-    for (const p of t.profiles) {
+    const owners = [...t.profiles, ...allCertificates];
+    for (const p of owners) {
       const targets: AssignmentTarget[] = [];
       for (const a of p.assignments ?? []) {
         const target = fromWire(a);
@@ -336,18 +484,20 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
       }
       if (targets.length === 0) continue;
       targets.sort((x, y) => byIdOrder(targetKey(x), targetKey(y)));
-      assignments.push({ kind: "ProfileAssignment", id: p.id, displayName: String(p.live.displayName ?? ""), profile: p, targets });
+      assignments.push({ kind: "ProfileAssignment", id: p.id, displayName: String(p.live.displayName ?? ""), targets });
     }
     allocateNames(
       assignments,
       taken,
       variables,
       () => "profile-assignment",
-      (n) => `${profileVar.get(n.id)?.name ?? kebabName(n.displayName, "profile")}-assignments`,
+      (n) => `${exported.get(n.id)?.name ?? kebabName(n.displayName, "profile")}-assignments`,
     );
   }
 
   tags.sort(byKindNameId);
+  roots.sort(byKindNameId);
+  certProfiles.sort(byKindNameId);
   profiles.sort(byKindNameId);
   assignments.sort(byKindNameId);
 
@@ -370,6 +520,19 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
     }
     return `${str(id)} /* ${groupComment(id)} */`;
   };
+  const scopeTagLine = (roleScopeTagIds: string[] | undefined): string | undefined => {
+    const scopeTags = normaliseScopeTagIds(roleScopeTagIds);
+    if (deepEqual(scopeTags, [DEFAULT_SCOPE_TAG_ID])) return undefined;
+    const refs = scopeTags.map((id) => (tagVar.has(id) ? `${tagVar.get(id)}.id` : id === DEFAULT_SCOPE_TAG_ID ? `"0" /* Default */` : str(id)));
+    return `  scopeTagIds: [${refs.join(", ")}],`;
+  };
+  /** A link to a device configuration: the exported resource's id as code, else the id with its name. */
+  const linkSource = (id: string, about?: string): string => {
+    const target = exported.get(id);
+    if (target) return `${target.variable}.id`;
+    const name = about ?? (certificateName.has(id) ? str(certificateName.get(id)!) : undefined);
+    return `${str(id)}${name ? ` /* ${commentText(name)}, not exported */` : ""}`;
+  };
 
   const body: string[] = [];
   const section = (title: string) => body.push("", `// ---- ${title} ----`, "");
@@ -385,6 +548,63 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
     }
   }
 
+  // One PEM file per distinct certificate (roots of several platforms often share one CA), named after
+  // its common name; a name taken by another certificate gets -2, -3, … in thumbprint order.
+  const certificateFiles = new Map<string, { file: string; der: string }>();
+  {
+    const byThumbprint = new Map<string, (typeof roots)[number]>();
+    for (const r of roots) if (!byThumbprint.has(r.thumbprint)) byThumbprint.set(r.thumbprint, r);
+    const usedFiles = new Set<string>();
+    for (const thumbprint of [...byThumbprint.keys()].sort(byIdOrder)) {
+      const r = byThumbprint.get(thumbprint)!;
+      const base = kebabName(commonNameOf(r.subject), "root-certificate");
+      let file = base;
+      for (let i = 2; usedFiles.has(file); i++) file = `${base}-${i}`;
+      usedFiles.add(file);
+      certificateFiles.set(thumbprint, { file: `certificates/${file}.pem`, der: r.der });
+    }
+  }
+
+  if (roots.length > 0) {
+    section(`trusted roots (${roots.length}); their certificates are in certificates/`);
+    for (const n of roots) {
+      const live = n.cert.live;
+      const file = certificateFiles.get(n.thumbprint)!.file;
+      body.push(`// ${commentText(certificatePlatforms[n.cert.platform].label)}: ${commentText(n.subject)}, thumbprint ${n.thumbprint}, expires ${n.expiresAt}`);
+      body.push(`const ${n.variable} = new TrustedRootCertificate(${str(n.name!)}, {`);
+      body.push(`  adoptExistingId: ${str(n.id)},`);
+      body.push(`  displayName: ${str(n.displayName)},`);
+      if (live.description) body.push(`  description: ${str(live.description)},`);
+      body.push(`  platform: ${str(n.cert.platform)},`);
+      const tagLine = scopeTagLine(live.roleScopeTagIds);
+      if (tagLine) body.push(tagLine);
+      body.push(`  certificate: fs.readFileSync(path.join(__dirname, ${file.split("/").map(str).join(", ")}), "utf8"),`);
+      if (typeof live.certFileName === "string" && live.certFileName !== "") body.push(`  certFileName: ${str(live.certFileName)},`);
+      body.push("});");
+    }
+  }
+
+  if (certProfiles.length > 0) {
+    section(`certificate profiles (${certProfiles.length})`);
+    for (const n of certProfiles) {
+      const info = certificatePlatforms[n.cert.platform].profiles[n.cert.role as CertificateKind];
+      body.push(`// ${commentText(certificatePlatforms[n.cert.platform].label)}: ${info.typeName}`);
+      body.push(`const ${n.variable} = new CertificateProfile(${str(n.name!)}, {`);
+      body.push(`  adoptExistingId: ${str(n.id)},`);
+      body.push(`  displayName: ${str(n.displayName)},`);
+      if (n.inputs.description) body.push(`  description: ${str(String(n.inputs.description))},`);
+      body.push(`  platform: ${str(n.cert.platform)},`);
+      body.push(`  kind: ${str(n.cert.role)},`);
+      const tagLine = scopeTagLine(n.cert.live.roleScopeTagIds);
+      if (tagLine) body.push(tagLine);
+      if (n.cert.rootId) body.push(`  trustedRootId: ${linkSource(n.cert.rootId)},`);
+      body.push("  settings: {");
+      for (const [k, v] of Object.entries(n.inputs.settings as Record<string, unknown>)) body.push(`    ${k}: ${literal(v)},`);
+      body.push("  },");
+      body.push("});");
+    }
+  }
+
   if (profiles.length > 0) {
     section(`e-mail profiles (${profiles.length})`);
     for (const n of profiles) {
@@ -396,17 +616,20 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
       body.push(`  displayName: ${str(String(p.live.displayName))},`);
       if (p.live.description) body.push(`  description: ${str(p.live.description)},`);
       body.push(`  platform: ${str(p.platform)},`);
-      const scopeTags = normaliseScopeTagIds(p.live.roleScopeTagIds);
-      if (!deepEqual(scopeTags, [DEFAULT_SCOPE_TAG_ID])) {
-        const refs = scopeTags.map((id) => (tagVar.has(id) ? `${tagVar.get(id)}.id` : id === DEFAULT_SCOPE_TAG_ID ? `"0" /* Default */` : str(id)));
-        body.push(`  scopeTagIds: [${refs.join(", ")}],`);
-      }
+      const tagLine = scopeTagLine(p.live.roleScopeTagIds);
+      if (tagLine) body.push(tagLine);
       body.push("  settings: {");
       for (const [k, v] of Object.entries(declaredSettings(p.platform, p.live))) body.push(`    ${k}: ${literal(v)},`);
       body.push("  },");
       for (const ref of info.certificateRefs) {
         const link = p.links[ref.input];
         if (!link) continue;
+        const target = exported.get(link.id);
+        // As code only when the platform rule holds (a link the tenant has but `check` refuses stays an id).
+        if (target && target.kind === "CertificateProfile" && certificatePlatformOfEmail[p.platform] === certificateTypeOf(String(link.odataType))?.platform) {
+          body.push(`  ${ref.input}: ${target.variable}.id,`);
+          continue;
+        }
         const about = [link.displayName && str(link.displayName), link.odataType && `(${link.odataType.replace(/^#microsoft\.graph\./, "")})`].filter(Boolean).join(" ");
         body.push(`  ${ref.input}: ${str(link.id)},${about ? ` // ${commentText(about)}` : ""}`);
       }
@@ -418,7 +641,7 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
   if (assignments.length > 0) {
     section(`assignments (${assignments.length})`);
     for (const n of assignments) {
-      const owner = profileVar.get(n.id);
+      const owner = exported.get(n.id);
       body.push(`new ProfileAssignment(${str(n.name!)}, {`);
       body.push("  adoptExisting: true,");
       body.push(`  profileId: ${owner ? `${owner.variable}.id` : `${str(n.id)} /* ${commentText(n.displayName)} */`},`);
@@ -436,20 +659,30 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
   }
 
   const imports = [
+    ...(certProfiles.length > 0 ? ["CertificateProfile"] : []),
     ...(profiles.length > 0 ? ["EmailProfile"] : []),
     ...(usesLookup.group ? ["lookupGroupByName"] : []),
     ...(assignments.length > 0 ? ["ProfileAssignment"] : []),
     ...(tags.length > 0 ? ["ScopeTag"] : []),
+    ...(roots.length > 0 ? ["TrustedRootCertificate"] : []),
   ];
-  const counts = { scopeTags: tags.length, emailProfiles: profiles.length, assignments: assignments.length, targets: targetCount };
+  const counts = {
+    scopeTags: tags.length,
+    emailProfiles: profiles.length,
+    assignments: assignments.length,
+    targets: targetCount,
+    trustedRoots: roots.length,
+    certificateProfiles: certProfiles.length,
+  };
   const header = [
     "// Exported from an Intune tenant by `pulumi-intune export`:",
-    `// ${counts.scopeTags} scope tags, ${counts.emailProfiles} e-mail profiles, ${counts.assignments} profile assignments (${counts.targets} targets).`,
+    `// ${counts.scopeTags} scope tags, ${counts.trustedRoots} trusted roots, ${counts.certificateProfiles} certificate profiles, ${counts.emailProfiles} e-mail profiles, ${counts.assignments} profile assignments (${counts.targets} targets).`,
     "// Every resource adopts the existing object (adoptExistingId / adoptExisting), so the first `pulumi up`",
     "// takes the tenant over without changing it. Settings that read as unset (null, false, [], \"\") are left",
     "// out; they take the service's defaults, which are the same values.",
   ];
-  const index = [...header, ...(imports.length > 0 ? [`import { ${imports.join(", ")} } from "pulumi-intune";`] : []), ...body, ""].join("\n");
+  const nodeImports = roots.length > 0 ? ['import * as fs from "fs";', 'import * as path from "path";'] : [];
+  const index = [...header, ...nodeImports, ...(imports.length > 0 ? [`import { ${imports.join(", ")} } from "pulumi-intune";`] : []), ...body, ""].join("\n");
 
   const packageJson = {
     name: "intune-tenant",
@@ -475,6 +708,7 @@ export function renderProject(t: TenantSnapshot, opts: RenderOptions): RenderedP
     "tsconfig.json": JSON.stringify(tsconfig, null, 2) + "\n",
     "index.ts": index,
   };
+  for (const { file, der } of [...certificateFiles.values()].sort((a, b) => byIdOrder(a.file, b.file))) files[file] = pemOf(der);
   return { files, counts };
 }
 
@@ -529,8 +763,14 @@ export async function runExport(run: ExportRun): Promise<RenderedProject & { out
   });
   const outDir = path.resolve(base, options.out);
   fs.mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of Object.entries(rendered.files)) fs.writeFileSync(path.join(outDir, name), text);
+  for (const [name, text] of Object.entries(rendered.files)) {
+    fs.mkdirSync(path.dirname(path.join(outDir, name)), { recursive: true });
+    fs.writeFileSync(path.join(outDir, name), text);
+  }
   const c = rendered.counts;
-  log(`wrote ${outDir}: ${c.scopeTags} scope tags, ${c.emailProfiles} e-mail profiles, ${c.assignments} profile assignments (${c.targets} targets)`);
+  log(
+    `wrote ${outDir}: ${c.scopeTags} scope tags, ${c.emailProfiles} e-mail profiles, ${c.assignments} profile assignments (${c.targets} targets), ` +
+      `${c.trustedRoots} trusted roots, ${c.certificateProfiles} certificate profiles`,
+  );
   return { ...rendered, outDir };
 }

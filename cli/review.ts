@@ -120,6 +120,7 @@ export function buildReport(preview: PreviewDigest, violations?: readonly RuleVi
   const violationsByUrn = new Map<string, RuleViolation[]>();
   for (const v of violations ?? []) if (v.urn) violationsByUrn.set(v.urn, [...(violationsByUrn.get(v.urn) ?? []), v]);
   const resources: ResourceChange[] = [];
+  const kinds = kindsById(preview);
   for (const step of preview.steps) {
     // pulumi-intune's own stack record: bookkeeping, not a change anyone reviews.
     if (parseUrn(step.urn).type === DECLARED_RESOURCES_TYPE) continue;
@@ -142,7 +143,7 @@ export function buildReport(preview: PreviewDigest, violations?: readonly RuleVi
       // Sorted: impact work runs side by side, so the engine receives the warnings in no fixed order.
       warnings: warnings.map((w) => w.split("\n").filter((l) => !l.includes(IMPACT_MARKER)).join("\n").trim()).sort(),
       // Impact facts of a delete name the groups already; the note is for when no fact could be had.
-      notes: cls === "delete" && impact.length === 0 ? deleteNotes(type, step) : [],
+      notes: cls === "delete" && impact.length === 0 ? deleteNotes(type, step, kinds) : [],
       ...(violations ? { violations: sortViolations(ruled) } : {}),
     });
   }
@@ -175,15 +176,31 @@ function policyOutcome(violations: readonly RuleViolation[], shown: Set<string>)
   };
 }
 
-function deleteNotes(type: string, step: PreviewStep): string[] {
+/** Kinds of the objects this preview knows by id, so an assignment's delete can say what it assigned. */
+function kindsById(preview: PreviewDigest): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of preview.steps) {
+    const kind = intuneKind(parseUrn(step.urn).type);
+    for (const id of [step.oldState?.outputs?.id, step.newState?.outputs?.id, step.oldState?.id, step.newState?.id]) if (kind && typeof id === "string" && id) out.set(id, kind);
+  }
+  return out;
+}
+
+function deleteNotes(type: string, step: PreviewStep, kinds: Map<string, string>): string[] {
   const kind = intuneKind(type);
   if (kind === "EmailProfile") return ["deleting the profile removes its e-mail account from every device it is assigned to"];
+  // Certificate-based mail needs the whole chain on the device (see docs/secure-email.md).
+  if (kind === "TrustedRootCertificate") return ["deleting the trusted root removes it from every device it is assigned to: certificates issued under it stop validating there, and e-mail profiles that use them stop connecting"];
+  if (kind === "CertificateProfile") return ["deleting the certificate profile removes its certificate from every device it is assigned to: e-mail profiles that authenticate with it stop connecting there"];
   if (kind !== "ProfileAssignment") return [];
   const targets = (step.oldState?.inputs?.targets ?? step.oldState?.outputs?.targets ?? []) as { kind?: string; groupId?: string }[];
   const who = targets
     .filter((t) => t.kind !== "exclusionGroup")
     .map((t) => (t.kind === "group" ? `group ${t.groupId}` : t.kind === "allLicensedUsers" ? "all licensed users" : t.kind === "allDevices" ? "all devices" : String(t.kind)));
-  return [`deleting the assignment removes the e-mail account from the devices of ${who.length > 0 ? who.join(", ") : "its targets"}`];
+  const profileId = step.oldState?.inputs?.profileId ?? step.oldState?.outputs?.profileId;
+  const assigned = typeof profileId === "string" ? kinds.get(profileId) : undefined;
+  const what = assigned === "TrustedRootCertificate" ? "the trusted root" : assigned === "CertificateProfile" ? "the certificate (and e-mail that authenticates with it)" : "the e-mail account";
+  return [`deleting the assignment removes ${what} from the devices of ${who.length > 0 ? who.join(", ") : "its targets"}`];
 }
 
 /** What trips each gate of `failOn`, as sentences ("replace: ios-mail (EmailProfile)"). */
@@ -258,7 +275,12 @@ function diagram(report: ReviewReport, all: Finding[]): string[] {
   // A profile's node shows its own step; a profile that only an assignment's step is about stays unlabelled
   // (deleting an assignment does not delete the profile).
   const ops = new Map<string, string>();
-  for (const r of report.resources) if (intuneKind(r.type) === "EmailProfile") ops.set(r.label, r.op);
+  const certificateOps = new Map<string, string>();
+  for (const r of report.resources) {
+    const kind = intuneKind(r.type);
+    if (kind === "EmailProfile") ops.set(r.label, r.op);
+    else if (kind === "CertificateProfile" || kind === "TrustedRootCertificate") certificateOps.set(r.label, r.op);
+  }
   const ids = new Map<string, string>();
   const labels = new Map<string, string>();
   const node = (key: string, label: string) => {
@@ -281,7 +303,9 @@ function diagram(report: ReviewReport, all: Finding[]): string[] {
     for (const p of f.profiles) {
       const from: [string, string] = [`p:${p}`, ops.has(p) ? `${p} (${ops.get(p)})` : p];
       if (f.certificate) {
-        const c: [string, string] = [`c:${f.certificate.name}`, `${f.certificate.role === "trustedRoot" ? "trusted root" : "certificate"}: ${f.certificate.name}`];
+        const name = f.certificate.name;
+        const op = certificateOps.has(name) ? ` (${certificateOps.get(name)})` : "";
+        const c: [string, string] = [`c:${name}`, `${f.certificate.role === "trustedRoot" ? "trusted root" : "certificate"}: ${name}${op}`];
         edge(from, c, "needs");
         edge(c, target, "not assigned", true);
       } else edge(from, target, f.kind);

@@ -15,7 +15,12 @@
 //   2. Samsung Knox (androidEasEmailProfileConfiguration): two such profiles with the same
 //      emailAddressSource on one device are both "conflict".
 //   3. authenticationMethod "certificate": when the identityCertificate link is missing, dangles, or its
-//      certificate profile does not reach the device, the e-mail profile is "error" there.
+//      certificate profile does not reach the device or is itself "error" there (rule 4), the e-mail
+//      profile is "error" there: the certificate was not delivered.
+//   4. A certificate profile (SCEP, PKCS) whose rootCertificate link is set: when the link dangles (the root
+//      was deleted) or the trusted root does not reach the device, the profile is "error" there: the
+//      device cannot validate the chain, so no certificate is issued (Microsoft: deploy the trusted root
+//      to the same groups as the SCEP profile). A profile without a root link is not judged by this rule.
 //   An error beats a conflict. Device platforms are not modelled: every device a profile reaches counts
 //   as one of the profile's platform, so there is no "notApplicable" and nothing is "pending".
 import * as crypto from "crypto";
@@ -37,8 +42,8 @@ export type DerivedStatusValue = "compliant" | "error" | "conflict";
 
 /** Why a device is not "compliant", naming the other profile involved (emulator-internal; Graph has no such field). */
 export interface DerivedStatusReason {
-  readonly rule: "duplicateAccountBlocked" | "duplicateAddressConflict" | "certificateNotDelivered";
-  /** The other device configuration: the earlier / conflicting e-mail profile, or the certificate profile. */
+  readonly rule: "duplicateAccountBlocked" | "duplicateAddressConflict" | "certificateNotDelivered" | "rootNotDelivered";
+  /** The other device configuration: the earlier / conflicting e-mail profile, the certificate profile, or the trusted root (null: no link). */
   readonly otherProfileId: string | null;
 }
 
@@ -87,6 +92,7 @@ export class DeviceStatusDerivation {
   private readonly order = new Map<string, number>();
   private readonly reachCache = new Map<string, Map<string, SyntheticDevice>>();
   private readonly groupDevices = new Map<string, SyntheticDevice[]>();
+  private readonly rootErrorCache = new Map<string, Set<string>>();
 
   constructor(configurations: readonly StoredDeviceConfiguration[], groups: readonly StoredGroup[]) {
     for (const g of groups) this.groups.set(String(g.entity.id).toLowerCase(), g);
@@ -139,6 +145,29 @@ export class DeviceStatusDerivation {
     return result;
   }
 
+  /** The root link of a certificate profile, when set: its target id, and whether that target exists. */
+  private rootLink(stored: StoredDeviceConfiguration): { id: string; root: StoredDeviceConfiguration | undefined } | undefined {
+    const ref = stored.references.rootCertificate;
+    if (!ref || ref.collection !== "deviceConfigurations") return undefined;
+    return { id: ref.id, root: this.profile(ref.id) };
+  }
+
+  /** Rule 4: the devices a certificate profile reaches but cannot be issued on (its linked root does not reach them). */
+  private rootErrors(profileId: string): Set<string> {
+    const k = profileId.toLowerCase();
+    const cached = this.rootErrorCache.get(k);
+    if (cached) return cached;
+    const out = new Set<string>();
+    const stored = this.profile(profileId);
+    const link = stored ? this.rootLink(stored) : undefined;
+    if (link) {
+      const rootReach = link.root ? this.reach(link.id) : new Map<string, SyntheticDevice>();
+      for (const id of this.reach(profileId).keys()) if (!rootReach.has(id)) out.add(id);
+    }
+    this.rootErrorCache.set(k, out);
+    return out;
+  }
+
   /** Status of each device a profile reaches, in group-member order; undefined for an unknown profile. */
   statuses(profileId: string): DerivedDeviceStatus[] | undefined {
     const stored = this.profile(profileId);
@@ -164,17 +193,20 @@ export class DeviceStatusDerivation {
         if (shortTypeName(String(e["@odata.type"])) === KNOX && e.emailAddressSource === me.emailAddressSource) rivals.push({ id: String(e.id), rule: "duplicateAddressConflict" });
       }
     }
-    let certificate: { id: string | null; reach: Map<string, SyntheticDevice> } | undefined;
+    let certificate: { id: string | null; reach: Map<string, SyntheticDevice>; notIssued: Set<string> } | undefined;
     if (me.authenticationMethod === "certificate") {
       const ref = stored.references.identityCertificate;
       const target = ref && ref.collection === "deviceConfigurations" ? this.profile(ref.id) : undefined;
-      certificate = { id: ref?.id ?? null, reach: target ? this.reach(ref!.id) : new Map() };
+      certificate = { id: ref?.id ?? null, reach: target ? this.reach(ref!.id) : new Map(), notIssued: target ? this.rootErrors(ref!.id) : new Set() };
     }
+    const root = this.rootLink(stored);
+    const notIssued = this.rootErrors(myId);
     const out: DerivedDeviceStatus[] = [];
     for (const device of this.reach(myId).values()) {
       const reasons: DerivedStatusReason[] = [];
       for (const r of rivals) if (this.reach(r.id).has(device.id)) reasons.push({ rule: r.rule, otherProfileId: r.id });
-      if (certificate && !certificate.reach.has(device.id)) reasons.push({ rule: "certificateNotDelivered", otherProfileId: certificate.id });
+      if (certificate && (!certificate.reach.has(device.id) || certificate.notIssued.has(device.id))) reasons.push({ rule: "certificateNotDelivered", otherProfileId: certificate.id });
+      if (root && notIssued.has(device.id)) reasons.push({ rule: "rootNotDelivered", otherProfileId: root.id });
       const status: DerivedStatusValue = reasons.some((r) => r.rule !== "duplicateAddressConflict") ? "error" : reasons.length > 0 ? "conflict" : "compliant";
       out.push({ device, status, reasons });
     }

@@ -23,7 +23,7 @@ export {
   type StoredGroup,
 } from "./store";
 export { seedDeviceConfiguration, seedPortalAssignment, type SeedAssignmentTarget } from "./seed";
-export { FILTERS as PORTAL_TENANT_FILTERS, type PortalTenant, seedPortalTenant } from "./portalTenant";
+export { FILTERS as PORTAL_TENANT_FILTERS, PORTAL_ROOT_CERTIFICATES, type PortalTenant, seedPortalTenant } from "./portalTenant";
 export { GraphErrorFactory, EmulatorHttpError, isEmulatorHttpError, type ErrorWireFormat } from "./errors";
 export { DEFAULT_GRANTED_ROLES, type AccessTokenClaims, type AppRegistration } from "./auth";
 export { ensureCertificates, type CertificateSet } from "./certs";

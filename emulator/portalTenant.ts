@@ -1,7 +1,10 @@
 // A tenant set up the way admins do it in the Intune portal (the exporter's tests and `--portal-tenant`): custom scope tags
-// (two whose names differ only in case), certificate profiles and a derived credential that e-mail
-// profiles link to, e-mail profiles of all eight Graph types (two pairs sharing a display name), and
-// assignments with include and exclude groups, all users, all devices and filters.
+// (two whose names differ only in case), certificate-based e-mail (a trusted root per certificate
+// platform, SCEP and PKCS profiles linked to them, e-mail profiles with certificate authentication linked
+// to a SCEP profile, root and certificate assigned to the e-mail profile's groups), certificate types we
+// do not model (imported PFX, legacy Android for Work SCEP) and a derived credential that e-mail profiles
+// link to, e-mail profiles of all eight Graph types (two pairs sharing a display name), and assignments
+// with include and exclude groups, all users, all devices and filters.
 import { seedDeviceConfiguration, seedPortalAssignment } from "./seed";
 import { type EmulatorStore, SEEDED_GROUPS } from "./store";
 
@@ -12,8 +15,50 @@ export const FILTERS = {
   byodAndroid: "1c2d3e4f-5061-4b7c-9d8e-0f1a2b3c4d5e",
 } as const;
 
+/**
+ * The CA certificates of the tenant's trusted roots (fixed, so that every seeded tenant exports the same
+ * PEM files): iOS/iPadOS and Samsung Knox trust one CA, the Android Enterprise work profile another.
+ * Self-signed P-256 CA certificates (basicConstraints CA:TRUE), valid until December 2046.
+ */
+export const PORTAL_ROOT_CERTIFICATES = {
+  contoso: [
+    "-----BEGIN CERTIFICATE-----",
+    "MIIBzDCCAXGgAwIBAgIUCfcNcJX96jq+E2liRml+q/chz/AwCgYIKoZIzj0EAwIw",
+    "MzEfMB0GA1UEAwwWQ29udG9zbyBQb3J0YWwgUm9vdCBDQTEQMA4GA1UECgwHQ29u",
+    "dG9zbzAeFw0yNjEyMDcxMjIxMDhaFw00NjEyMDIxMjIxMDhaMDMxHzAdBgNVBAMM",
+    "FkNvbnRvc28gUG9ydGFsIFJvb3QgQ0ExEDAOBgNVBAoMB0NvbnRvc28wWTATBgcq",
+    "hkjOPQIBBggqhkjOPQMBBwNCAASVruMMHqBurbyiQLjBSDuWdk7KuJfoCGIZZPsN",
+    "HX8IWmXTKVPSnoMga3eyH7OR+sdE/WLy+guLR8Zg3UvzlCkmo2MwYTAdBgNVHQ4E",
+    "FgQUltjHT20F0XsUghuihxDz+Skqy1EwHwYDVR0jBBgwFoAUltjHT20F0XsUghui",
+    "hxDz+Skqy1EwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI",
+    "zj0EAwIDSQAwRgIhAN0L88B3clBHChPTBFkxa7b3PBdk5lep0awP3cKgoI0KAiEA",
+    "oWyBfy1N13ryq1Xftioo8gVlK/qfP6xuqJZHynwyBXE=",
+    "-----END CERTIFICATE-----",
+  ].join("\n") + "\n",
+  mobile: [
+    "-----BEGIN CERTIFICATE-----",
+    "MIIByzCCAXGgAwIBAgIUd/gkL6uQi1ksCP0SOHq5ftKXj1EwCgYIKoZIzj0EAwIw",
+    "MzEfMB0GA1UEAwwWQ29udG9zbyBNb2JpbGUgUm9vdCBDQTEQMA4GA1UECgwHQ29u",
+    "dG9zbzAeFw0yNjEyMDcxMjIxMDhaFw00NjEyMDIxMjIxMDhaMDMxHzAdBgNVBAMM",
+    "FkNvbnRvc28gTW9iaWxlIFJvb3QgQ0ExEDAOBgNVBAoMB0NvbnRvc28wWTATBgcq",
+    "hkjOPQIBBggqhkjOPQMBBwNCAASicHA6nSsppnVk1LORQ+SzQgBLW13Rt1w6p/XF",
+    "QXgRB0qsvzmtxim7WulkxesV2DbHcAVEVBrVU5ywtIWryGV3o2MwYTAdBgNVHQ4E",
+    "FgQUvCMmx8zfrK/Zb3ve34dv0Dy4HAIwHwYDVR0jBBgwFoAUvCMmx8zfrK/Zb3ve",
+    "34dv0Dy4HAIwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI",
+    "zj0EAwIDSAAwRQIhAMBCVb4ZyzRrNowzWmO0MbvhrUnSahFvxoWINSUOaDLkAiBn",
+    "faS8exFogFbrTCb/UZ62vyUYBAY7gXtZyvFR0akseQ==",
+    "-----END CERTIFICATE-----",
+  ].join("\n") + "\n",
+} as const;
+
+/** The base64 DER of a PEM certificate (what Graph stores in `trustedRootCertificate`). */
+const derOf = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+
 export interface PortalTenant {
   scopeTags: Record<string, string>;
+  /** Trusted-root profiles by platform. */
+  trustedRoots: { ios: string; knox: string; workProfile: string };
+  /** Certificate profiles (SCEP, PKCS, imported PFX) by a short key. */
   certificates: Record<string, string>;
   derivedCredentialId: string;
   /** E-mail profile ids by a short key. */
@@ -22,6 +67,8 @@ export interface PortalTenant {
   objectCount: number;
   /** E-mail profiles that got at least one assignment. */
   assignedProfiles: number;
+  /** Trusted roots and certificate profiles that got at least one assignment. */
+  assignedCertificates: number;
 }
 
 type Target = Parameters<typeof seedPortalAssignment>[2];
@@ -60,17 +107,54 @@ export function seedPortalTenant(store: EmulatorStore): PortalTenant {
     objects++;
     return String(seedDeviceConfiguration(store, body, references).entity.id);
   };
+  const ref = (id: string) => ({ collection: "deviceConfigurations" as const, id });
+  const root = (type: string, displayName: string, pem: string, certFileName: string) =>
+    config({ "@odata.type": `#microsoft.graph.${type}`, displayName, trustedRootCertificate: derOf(pem), certFileName });
+  const trustedRoots = {
+    ios: root("iosTrustedRootCertificate", "iOS: Contoso root CA", PORTAL_ROOT_CERTIFICATES.contoso, "contoso-root.cer"),
+    knox: root("androidTrustedRootCertificate", "Knox: Contoso root CA", PORTAL_ROOT_CERTIFICATES.contoso, "contoso-root.cer"),
+    workProfile: root("androidWorkProfileTrustedRootCertificate", "Work profile: Contoso mobile root CA", PORTAL_ROOT_CERTIFICATES.mobile, "contoso-mobile-root.cer"),
+  };
+  // As the portal saves them: every required setting, flags comma-joined, a 20 % renewal threshold.
+  const validity = { certificateValidityPeriodScale: "years", certificateValidityPeriodValue: 1, renewalThresholdPercentage: 20 };
+  const clientAuthentication = [{ name: "Client Authentication", objectIdentifier: "1.3.6.1.5.5.7.3.2" }];
+  const scep = {
+    ...validity,
+    subjectNameFormat: "custom",
+    subjectNameFormatString: "CN={{UserPrincipalName}},E={{EmailAddress}}",
+    keyUsage: "keyEncipherment,digitalSignature",
+    keySize: "size2048",
+    scepServerUrls: ["https://scep.contoso.com/certsrv/mscep/mscep.dll"],
+    extendedKeyUsages: clientAuthentication,
+  };
+  const pkcs = { ...validity, certificationAuthority: "ca01.corp.contoso.com", certificationAuthorityName: "Contoso Issuing CA" };
   const certificates = {
-    iosScep: config({ "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "iOS SCEP identity", scepServerUrls: ["https://scep.contoso.com"] }),
-    iosSigning: config({ "@odata.type": "#microsoft.graph.iosPkcsCertificateProfile", displayName: "iOS S/MIME signing" }),
+    iosScep: config({ "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "iOS SCEP identity", ...scep, certificateStore: "user" }, { rootCertificate: ref(trustedRoots.ios) }),
+    iosSigning: config({
+      "@odata.type": "#microsoft.graph.iosPkcsCertificateProfile",
+      displayName: "iOS S/MIME signing",
+      ...pkcs,
+      subjectNameFormat: "commonNameAsEmail",
+      certificateTemplateName: "SmimeSigning",
+    }),
     iosEncryption: config({ "@odata.type": "#microsoft.graph.iosImportedPFXCertificateProfile", displayName: "iOS S/MIME encryption" }),
-    androidScep: config({ "@odata.type": "#microsoft.graph.androidScepCertificateProfile", displayName: "Knox SCEP", scepServerUrls: ["https://scep.contoso.com"] }),
-    workProfileScep: config({ "@odata.type": "#microsoft.graph.androidWorkProfileScepCertificateProfile", displayName: "Work profile SCEP", scepServerUrls: ["https://scep.contoso.com"] }),
+    androidScep: config({ "@odata.type": "#microsoft.graph.androidScepCertificateProfile", displayName: "Knox SCEP", ...scep, hashAlgorithm: "sha2" }, { rootCertificate: ref(trustedRoots.knox) }),
+    androidPkcs: config(
+      { "@odata.type": "#microsoft.graph.androidPkcsCertificateProfile", displayName: "Knox PKCS identity", ...pkcs, subjectNameFormat: "commonNameAsEmail", certificateTemplateName: "MobileUser" },
+      { rootCertificate: ref(trustedRoots.knox) },
+    ),
+    workProfileScep: config(
+      { "@odata.type": "#microsoft.graph.androidWorkProfileScepCertificateProfile", displayName: "Work profile SCEP", ...scep, hashAlgorithm: "sha2", certificateStore: "user" },
+      { rootCertificate: ref(trustedRoots.workProfile) },
+    ),
+    workProfilePkcs: config(
+      { "@odata.type": "#microsoft.graph.androidWorkProfilePkcsCertificateProfile", displayName: "Work profile PKCS identity", ...pkcs, subjectNameFormat: "commonName", certificateTemplateName: "MobileUser", certificateStore: "user" },
+      { rootCertificate: ref(trustedRoots.workProfile) },
+    ),
     forWorkScep: config({ "@odata.type": "#microsoft.graph.androidForWorkScepCertificateProfile", displayName: "Android for Work SCEP", scepServerUrls: ["https://scep.contoso.com"] }),
   };
   objects++;
   const derivedCredentialId = String(store.addDerivedCredential({ displayName: "Purebred derived credential", issuer: "purebred", notificationType: "email" }).id);
-  const ref = (id: string) => ({ collection: "deviceConfigurations" as const, id });
 
   const exchange = { hostName: "outlook.office365.com", emailAddressSource: "primarySmtpAddress", requireSsl: true };
   const ios = (displayName: string, extra: Record<string, unknown>, references = {}) =>
@@ -152,7 +236,13 @@ export function seedPortalTenant(store: EmulatorStore): PortalTenant {
   assign(profiles.wp81, include(g.allStaff.id));
   assign(profiles.forWorkGmail, include(g.fieldEngineers.id));
   assign(profiles.forWorkNine, allUsers(), exclude(g.salesUsers.id));
-  // Certificate profiles have assignments too; they are not exported (not e-mail profiles).
+  // Certificate-based e-mail: the root and the certificate go to the e-mail profile's groups.
+  assign(trustedRoots.ios, include(g.salesUsers.id), include(g.fieldEngineers.id));
   assign(certificates.iosScep, include(g.salesUsers.id), include(g.fieldEngineers.id));
-  return { scopeTags, certificates, derivedCredentialId, profiles, objectCount: objects, assignedProfiles: 14 };
+  assign(trustedRoots.knox, allUsers());
+  assign(certificates.androidScep, allUsers());
+  assign(certificates.androidPkcs, include(g.fieldEngineers.id));
+  assign(trustedRoots.workProfile, allDevices());
+  assign(certificates.workProfileScep, allDevices());
+  return { scopeTags, trustedRoots, certificates, derivedCredentialId, profiles, objectCount: objects, assignedProfiles: 14, assignedCertificates: 7 };
 }

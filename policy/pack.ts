@@ -10,10 +10,11 @@ import {
   type StackValidationPolicy,
   validateResourceOfType,
 } from "@pulumi/policy";
+import { CertificateProfile } from "../sdk/certificateProfile";
 import { EmailProfile } from "../sdk/emailProfile";
 import { ProfileAssignment } from "../sdk/profileAssignment";
 import { PROFILE_RULES, type ProfileRule, type RuleConfig, violationMessage } from "./rules";
-import { type AssignmentFacts, type EmailProfileFacts, STACK_RULES, type StackModel, type StackRule, type TargetFacts } from "./stack";
+import { type AssignmentFacts, type CertificateNode, type EmailProfileFacts, STACK_RULES, type StackModel, type StackRule, type TargetFacts } from "./stack";
 
 /** Inputs of an EmailProfile that name certificate profiles (deviceConfigurations, so they have assignments). */
 const CERTIFICATE_INPUTS = ["identityCertificateId", "smimeSigningCertificateId", "smimeEncryptionCertificateId"] as const;
@@ -49,24 +50,39 @@ function resourcePolicy(rule: ProfileRule): ResourceValidationPolicy {
 }
 
 /** The model of stack.ts from the resources CrossGuard gives a stack policy (outputs, or inputs at preview). */
+/** A resource's own keys: its URN, and its id once known. Ids lower-cased: Graph ids are GUIDs, compared without case. */
+const keysOf = (r: PolicyResource): string[] => {
+  const id = known<string>(r.props, "id");
+  return [`urn:${r.urn}`, ...(typeof id === "string" && id !== "" ? [`id:${id.toLowerCase()}`] : [])];
+};
+
+/**
+ * The key of what input `input` links to: the resource of this program it comes from (the engine's
+ * property dependency; its id is unknown until it exists), else the id the program wrote.
+ */
+function linkKey(r: PolicyResource, input: string): string | undefined {
+  const from = r.propertyDependencies?.[input] ?? [];
+  if (from.length > 0) return `urn:${from[0].urn}`;
+  const id = known<string>(r.props, input);
+  return typeof id === "string" && id !== "" ? `id:${id.toLowerCase()}` : undefined;
+}
+
 export function stackModel(resources: readonly PolicyResource[]): StackModel {
   const profiles: EmailProfileFacts[] = [];
   const assignments: AssignmentFacts[] = [];
+  const certificates: CertificateNode[] = [];
   for (const r of resources) {
     if (r.isType(EmailProfile)) {
-      const id = known<string>(r.props, "id");
-      const certificates: Record<string, string> = {};
+      const links: Record<string, string> = {};
       for (const input of CERTIFICATE_INPUTS) {
-        const certId = known<string>(r.props, input);
-        if (typeof certId === "string" && certId !== "") certificates[input] = `id:${certId.toLowerCase()}`;
+        const key = linkKey(r, input);
+        if (key) links[input] = key;
       }
-      profiles.push({
-        urn: r.urn,
-        name: r.name,
-        keys: [`urn:${r.urn}`, ...(typeof id === "string" && id !== "" ? [`id:${id.toLowerCase()}`] : [])],
-        platform: String(known(r.props, "platform") ?? ""),
-        certificates,
-      });
+      profiles.push({ urn: r.urn, name: r.name, keys: keysOf(r), platform: String(known(r.props, "platform") ?? ""), certificates: links });
+    } else if (r.isType(CertificateProfile)) {
+      // A trusted root needs no node: its assignments name it by the same URN or id as rootKey.
+      const rootKey = linkKey(r, "trustedRootId");
+      certificates.push({ keys: keysOf(r), ...(rootKey ? { rootKey } : {}) });
     } else if (r.isType(ProfileAssignment)) {
       const profileId = known<string>(r.props, "profileId");
       // The engine's dependency: which resource of this program the profileId input comes from.
@@ -81,13 +97,12 @@ export function stackModel(resources: readonly PolicyResource[]): StackModel {
       assignments.push({
         urn: r.urn,
         name: r.name,
-        // Ids lower-cased: Graph ids are GUIDs, compared without case.
         profileKeys: [...from, ...(typeof profileId === "string" && profileId !== "" ? [`id:${profileId.toLowerCase()}`] : [])],
         targets,
       });
     }
   }
-  return { profiles, assignments, certificates: [] };
+  return { profiles, assignments, certificates };
 }
 
 function stackPolicy(rule: StackRule): StackValidationPolicy {

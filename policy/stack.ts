@@ -2,10 +2,10 @@
 // trusted roots reach the same people. Pure functions over a small model (StackModel) that
 // policy/pack.ts builds from CrossGuard's PolicyResource list; the unit tests build it by hand.
 //
-// Profiles and assignments are matched by key: `urn:<urn>` when a ProfileAssignment's profileId comes
-// from an EmailProfile of this program (the engine's property dependency; its id may be unknown at
-// preview), else `id:<id>` (certificate and trusted-root profiles are referenced by id today). When
-// certificate profiles become resources (issue 18), their reader adds CertificateNodes with both keys.
+// Profiles, certificates, roots and assignments are matched by key: `urn:<urn>` when a link (profileId,
+// identityCertificateId, trustedRootId, …) comes from a resource of this program (the engine's property
+// dependency; its id may be unknown at preview), else `id:<id>` (an object made elsewhere, named by id).
+// A CertificateProfile of the program becomes a CertificateNode with both keys and its root's key.
 import { type BaselineSource, type RuleConfig, type RuleEnforcementLevel, showValue } from "./rules";
 
 /** Group keys of a target: a group id, or one of the two virtual groups. */

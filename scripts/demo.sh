@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the demo stack (root Pulumi.yaml) against the local Intune Graph emulator with the real Pulumi
 # CLI: preview, up, a preview that must show no changes, a change reviewed with `pulumi-intune review`
-# (who gets prompted to approve it), then destroy. Everything stays on 127.0.0.1.
+# (who gets prompted to approve it), certificate-based e-mail added with SecureEmail and its rollout
+# (`pulumi-intune status`: every device got the root, the certificate and the mail account), then
+# destroy. Everything stays on 127.0.0.1.
 #   KEEP=1 npm run demo   leaves the stack and the emulator state (in .demo/) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,6 +47,11 @@ pulumi config set exchangeHost mail.contoso.com --non-interactive
 pulumi preview --json --non-interactive >"$demo/preview.json"
 node dist/cli/bin.js review "$demo/preview.json" | tee "$demo/review.md"
 pulumi config rm exchangeHost --non-interactive >/dev/null
+echo "==> secure e-mail: a trusted root, a SCEP certificate and an iOS e-mail profile that uses it, to one group (SecureEmail); then the rollout"
+pulumi config set secureEmail true --non-interactive
+pulumi up --yes --skip-preview --non-interactive
+node dist/cli/bin.js status --stack demo | tee "$demo/status.md"
+pulumi config rm secureEmail --non-interactive >/dev/null
 if [ "${KEEP:-}" != "1" ]; then
   echo "==> pulumi destroy"
   pulumi destroy --yes --skip-preview --non-interactive

@@ -42,6 +42,8 @@ export type CertificateProfileArgs = {
  * (`identityCertificateId: profile.id` on an EmailProfile of the same platform).
  */
 export class CertificateProfile extends IntuneDynamicResource {
+  /** The type token, so policies can match with `validateResourceOfType(CertificateProfile, …)`. */
+  public static readonly __pulumiType: string = typeToken("CertificateProfile");
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly platform: pulumi.Output<CertificatePlatform>;
   declare public readonly kind: pulumi.Output<CertificateKind>;

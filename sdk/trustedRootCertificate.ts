@@ -34,6 +34,8 @@ export interface TrustedRootCertificateArgs {
  * trust certificates it issued. Link SCEP/PKCS profiles to it with `trustedRootId: root.id`.
  */
 export class TrustedRootCertificate extends IntuneDynamicResource {
+  /** The type token, so policies can match with `validateResourceOfType(TrustedRootCertificate, …)`. */
+  public static readonly __pulumiType: string = typeToken("TrustedRootCertificate");
   declare public readonly displayName: pulumi.Output<string>;
   declare public readonly platform: pulumi.Output<CertificatePlatform>;
   /** Subject of the certificate the tenant holds, e.g. "CN=Contoso Root CA, O=Contoso". */

@@ -1,6 +1,9 @@
 // Bringing a portal-made tenant under Pulumi with the real CLI: `pulumi-intune export` (the package bin),
 // the exported project run against the packed package, `pulumi up` adopting everything with zero Graph
 // writes, an empty `pulumi preview`, and a second export (credentials from the stack) byte-identical.
+// The tenant has certificate-based e-mail (trusted roots, SCEP and PKCS profiles linked to them, e-mail
+// profiles with certificate authentication): those are adopted too, the roots' certificates read from
+// the exported PEM files.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,7 +15,11 @@ import { driftFromRefresh } from "../../cli/drift";
 import { changingSteps, PulumiProject, runCli } from "./harness";
 
 const writes = (log: LoggedRequest[]) => log.filter((r) => ["POST", "PATCH", "PUT", "DELETE"].includes(r.method) && !/oauth2|\/\$batch$/.test(r.path));
-const files = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"];
+/** The exported files (the project's own, and the root certificates), relative to the project. */
+const exportedFiles = (dir: string) => [
+  ...["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"],
+  ...fs.readdirSync(path.join(dir, "certificates")).sort().map((f) => `certificates/${f}`),
+];
 
 describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function () {
   this.timeout(900_000);
@@ -40,9 +47,10 @@ describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function 
       },
     });
     assert.strictEqual(r.code, 0, r.stderr);
-    const counts = r.stderr.match(/(\d+) scope tags, (\d+) e-mail profiles, (\d+) profile assignments/);
+    const counts = r.stderr.match(/(\d+) scope tags, (\d+) e-mail profiles, (\d+) profile assignments \(\d+ targets\), (\d+) trusted roots, (\d+) certificate profiles/);
     assert.ok(counts, r.stderr);
-    resources = Number(counts[1]) + Number(counts[2]) + Number(counts[3]);
+    resources = counts.slice(1).reduce((sum, n) => sum + Number(n), 0);
+    assert.deepStrictEqual([Number(counts[4]), Number(counts[5])], [3, 6], "the portal tenant's roots and SCEP/PKCS profiles are exported as resources");
     project = new PulumiProject(path.join(work, "first"), info);
     await project.init();
   });
@@ -63,6 +71,21 @@ describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function 
     for (const r of ours) {
       if (r.inputs?.adoptExistingId !== undefined) assert.strictEqual(r.id, r.inputs.adoptExistingId);
     }
+    const ofType = (type: string) => ours.filter((r) => r.type === `pulumi-nodejs:dynamic/intune:${type}`) as { id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[];
+    // The roots hold the certificate the program read from its PEM file (the portal tenant's CAs).
+    const roots = ofType("TrustedRootCertificate");
+    assert.strictEqual(roots.length, 3);
+    const pemFiles = ["contoso-mobile-root-ca.pem", "contoso-portal-root-ca.pem"].map((f) => fs.readFileSync(path.join(project.dir, "certificates", f), "utf8"));
+    assert.deepStrictEqual(roots.map((r) => pemFiles.indexOf(String(r.inputs?.certificate))).sort(), [0, 1, 1]);
+    for (const root of roots) assert.match(String(root.outputs?.subject), /^CN=Contoso (Portal|Mobile) Root CA, O=Contoso$/);
+    // The SCEP/PKCS profiles are linked to the adopted roots, and e-mail profiles to the adopted SCEP profiles.
+    const rootIds = new Set(roots.map((r) => r.id));
+    const certificates = ofType("CertificateProfile");
+    assert.strictEqual(certificates.length, 6);
+    assert.strictEqual(certificates.filter((c) => rootIds.has(String(c.outputs?.trustedRootId))).length, 5, "every SCEP/PKCS profile but iOS PKCS links an adopted root");
+    const certificateIds = new Set(certificates.map((c) => c.id));
+    const linkedMail = ofType("EmailProfile").filter((e) => certificateIds.has(String(e.outputs?.identityCertificateId)));
+    assert.strictEqual(linkedMail.length, 4, "iOS, Knox, Gmail and Nine Work certificate e-mail profiles");
   });
 
   it("`pulumi preview` and `pulumi refresh` afterwards show no changes", async () => {
@@ -78,6 +101,9 @@ describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function 
     const r = await runCli(["export", "--stack", project.stack, "--cwd", project.dir, "--out", path.join(work, "second")], { env: project.env });
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stderr, /reading the intune:\* config of stack "e2e"/);
+    const files = exportedFiles(path.join(work, "first"));
+    assert.deepStrictEqual(exportedFiles(path.join(work, "second")), files);
+    assert.deepStrictEqual(files.filter((f) => f.startsWith("certificates/")), ["certificates/contoso-mobile-root-ca.pem", "certificates/contoso-portal-root-ca.pem"]);
     for (const f of files) {
       assert.ok(fs.readFileSync(path.join(work, "second", f)).equals(fs.readFileSync(path.join(work, "first", f))), `${f} differs`);
     }

@@ -1,6 +1,7 @@
 // The status command's Graph side against an in-process emulator, with the real ClientSecretCredential
 // and Graph client: overviews and device statuses read through $batch (20 per request), nextLinks followed,
-// the certificate profile outside the stack read too, a profile missing from the tenant reported as broken.
+// the certificate profile outside the stack read too, certificate profiles and their trusted roots (in the
+// stack or not) with the root a device misses named, a profile missing from the tenant reported as broken.
 import * as assert from "assert";
 import { SEEDED_GROUPS, seedDeviceConfiguration, seedPortalAssignment } from "../../../emulator";
 import { type StackProfile, StatusRunError, buildStatusReport, readTenantStatus } from "../../../cli/status";
@@ -75,6 +76,41 @@ describe("integration: pulumi-intune status reads the rollout through Graph", ()
     assert.strictEqual(tenant.deviceStatuses[p.id].length, 1203);
     assert.strictEqual(new Set(tenant.deviceStatuses[p.id].map((r) => r.id)).size, 1203);
     assert.ok(emu.server.requests().some((r) => r.path.includes("deviceStatuses") && r.path.includes("skiptoken") && !r.batchRequestId), "the second page is a plain GET of the nextLink");
+  });
+
+  it("reports certificate delivery per device and names the missing root behind a certificate and an e-mail error", async () => {
+    // GIVEN (portal-made) a root for sales only, a SCEP profile linked to it for sales and kiosks, and a
+    // certificate e-mail profile for sales and kiosks: the kiosks get the SCEP profile but not its root
+    const store = emu.server.store;
+    const root = String(seedDeviceConfiguration(store, { "@odata.type": "#microsoft.graph.iosTrustedRootCertificate", displayName: "iOS root CA", trustedRootCertificate: "AAAA" }).entity.id);
+    seedPortalAssignment(store, root, { groupId: SEEDED_GROUPS.salesUsers.id });
+    const scep = String(
+      seedDeviceConfiguration(store, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "iOS identity", scepServerUrls: ["https://scep.contoso.com"] }, { rootCertificate: { collection: "deviceConfigurations", id: root } }).entity.id,
+    );
+    for (const g of [SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.kioskDevices.id]) seedPortalAssignment(store, scep, { groupId: g });
+    const mail = profile("cert mail", { authenticationMethod: "certificate" }, [SEEDED_GROUPS.salesUsers.id, SEEDED_GROUPS.kioskDevices.id], { identityCertificate: { collection: "deviceConfigurations", id: scep } });
+    mail.identityCertificateId = scep;
+    const scepInStack: StackProfile = { kind: "certificateProfile", name: "ios-scep", id: scep, displayName: "iOS identity", platform: "iosIpados", settings: {}, trustedRootId: root };
+
+    // WHEN status reads the stack (the root is not in it)
+    const report = buildStatusReport("it", [mail, scepInStack], await readTenantStatus(api, [mail, scepInStack]));
+
+    // THEN the SCEP profile is in error on the 8 kiosk devices, naming the root, and so is the e-mail profile
+    const [m, c] = [report.profiles.find((p) => p.name === "cert mail")!, report.profiles.find((p) => p.name === "ios-scep")!];
+    assert.deepStrictEqual([c.kind, c.devices.succeeded, c.devices.error, c.issues.length], ["certificateProfile", 42, 8, 8]);
+    assert.deepStrictEqual(c.issues[0].otherProfiles, [{ name: null, id: root, displayName: "iOS root CA" }]);
+    assert.match(c.issues[0].reason, /its trusted root "iOS root CA" is not assigned to this device/);
+    assert.deepStrictEqual([m.devices.succeeded, m.devices.error], [42, 8]);
+    assert.deepStrictEqual(m.issues[0].otherProfiles.map((o) => o.displayName), ["iOS identity", "iOS root CA"]);
+    assert.match(m.issues[0].reason, /^certificate authentication, but the identity certificate was not delivered to this device: its certificate profile "iOS identity" is in error there because its trusted root "iOS root CA" is not assigned to this device$/);
+
+    // WHEN the root is deleted (the link dangles), every device errors and the root is named as missing
+    store.deleteDeviceConfiguration(root);
+    const after = buildStatusReport("it", [mail, scepInStack], await readTenantStatus(api, [mail, scepInStack]));
+    const scepAfter = after.profiles.find((p) => p.name === "ios-scep")!;
+    assert.deepStrictEqual([scepAfter.devices.succeeded, scepAfter.devices.error], [0, 50]);
+    assert.match(scepAfter.issues[0].reason, /its trusted root ".*" is missing \(deleted; the link dangles\)/);
+    assert.match(after.profiles.find((p) => p.name === "cert mail")!.issues[0].reason, /because its trusted root ".*" is missing/);
   });
 
   it("reports a stack profile that is gone from the tenant as broken", async () => {

@@ -94,6 +94,33 @@ describe("review report", () => {
     assert.match(md, /Field Engineers \(17\)/);
   });
 
+  it("reviews secure e-mail: a certificate gap names the chain in the diagram, and deleting a root or certificate says what stops", () => {
+    const sales = { id: "g1", displayName: "Sales Users", memberCount: 42, userCount: 42, deviceCount: 0, isDeviceGroup: false };
+    const secure = {
+      steps: [
+        { op: "create", urn: urn("TrustedRootCertificate", "root"), newState: { inputs: { displayName: "Contoso root CA" } } },
+        { op: "create", urn: urn("EmailProfile", "mail"), newState: { inputs: { displayName: "iOS mail" } } },
+        { op: "delete", urn: urn("CertificateProfile", "old-scep"), oldState: { id: "c-1", inputs: { displayName: "Old SCEP" }, outputs: { id: "c-1" } } },
+        { op: "delete", urn: urn("ProfileAssignment", "old-scep-assignment"), oldState: { inputs: { profileId: "c-1", targets: [{ kind: "group", groupId: "g1" }] } } },
+        { op: "delete", urn: urn("TrustedRootCertificate", "old-root"), oldState: { inputs: { displayName: "Old root" } } },
+      ],
+      diagnostics: [
+        { urn: urn("EmailProfile", "mail"), severity: "warning", message: renderFact({ kind: "certificateChainGap", profile: "iOS mail", certificateProfile: "Contoso root CA", role: "trustedRoot", missingGroups: [sales] }) },
+      ],
+    };
+    const r = buildReport(parsePreviewJson(JSON.stringify(secure)));
+    const notes = (name: string) => r.resources.find((x) => x.name === name)!.notes.join(" ");
+    assert.match(notes("old-root"), /trusted root .*stop validating/);
+    assert.match(notes("old-scep"), /certificate profile removes its certificate/);
+    assert.match(notes("old-scep-assignment"), /removes the certificate \(and e-mail that authenticates with it\) from the devices of group g1/);
+    const md = renderMarkdown(r);
+    assert.match(md, /needs its trusted root certificate profile "Contoso root CA"/);
+    // The chain in the diagram: profile -> root (with the root's own step) -> the group it does not reach.
+    assert.match(md, /\["trusted root: Contoso root CA \(create\)"\]/);
+    assert.match(md, /-\. "not assigned" \.->/);
+    assert.match(md, /\["iOS mail \(create\)"\]/);
+  });
+
   it("sets the policy exit code", () => {
     const r = buildReport(parsePreviewJson(JSON.stringify(preview)));
     assert.strictEqual(policyExitCode(r, []), 0);

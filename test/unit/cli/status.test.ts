@@ -1,5 +1,6 @@
 // `pulumi-intune status` without a tenant: flag parsing, reading stack export / config JSON, the report
-// (counts, other profile by correlation) and its Markdown rendering.
+// (counts, other profile by correlation, certificate delivery and the certificate or root a device misses)
+// and its Markdown rendering.
 import * as assert from "assert";
 import {
   type StackProfile,
@@ -149,6 +150,74 @@ describe("pulumi-intune status: report", () => {
     assert.match(issue.reason, /identity certificate profile is not assigned to this device/);
   });
 
+  // Certificate-based e-mail in the stack: root, SCEP profile linked to it, e-mail profile linked to the SCEP profile.
+  const C = {
+    root: { kind: "trustedRoot", name: "ios-root", id: "root1", displayName: "iOS root CA", platform: "iosIpados", settings: {} } as StackProfile,
+    scep: { kind: "certificateProfile", name: "ios-scep", id: "scep1", displayName: "iOS identity", platform: "iosIpados", settings: {}, trustedRootId: "root1" } as StackProfile,
+    mail: { ...P.cert, name: "ios-cert-mail" } as StackProfile,
+  };
+
+  it("reports certificate profiles and trusted roots per device, and names the root a certificate profile's error comes from", () => {
+    const t = tenant({
+      root1: [row("root1", "d1", "compliant")],
+      scep1: [row("scep1", "d1", "compliant"), row("scep1", "d2", "error")],
+      dddd: [row("dddd", "d1", "compliant"), row("dddd", "d2", "error")],
+    });
+    const r = buildStatusReport("prod", [C.mail, C.root, C.scep], t);
+    assert.strictEqual(statusExitCode(r), 2);
+    assert.deepStrictEqual(r.profiles.map((p) => [p.kind ?? "emailProfile", p.name, p.devices.succeeded, p.devices.error]), [
+      ["emailProfile", "ios-cert-mail", 1, 1],
+      ["trustedRoot", "ios-root", 1, 0],
+      ["certificateProfile", "ios-scep", 1, 1],
+    ]);
+    const scep = r.profiles.find((p) => p.name === "ios-scep")!;
+    assert.deepStrictEqual(scep.issues.map((i) => [i.deviceId, i.otherProfiles.map((o) => o.name)]), [["d2", ["ios-root"]]]);
+    assert.strictEqual(scep.issues[0].reason, 'no certificate issued on this device: its trusted root "iOS root CA" is not assigned to this device, so the device cannot validate the certificate chain');
+    // The e-mail profile's error is named as a certificate not delivered, with the certificate profile and its root.
+    const mail = r.profiles.find((p) => p.name === "ios-cert-mail")!;
+    assert.deepStrictEqual(mail.issues.map((i) => [i.deviceId, i.otherProfiles.map((o) => o.name)]), [["d2", ["ios-scep", "ios-root"]]]);
+    assert.strictEqual(
+      mail.issues[0].reason,
+      'certificate authentication, but the identity certificate was not delivered to this device: its certificate profile "iOS identity" is in error there because its trusted root "iOS root CA" is not assigned to this device',
+    );
+  });
+
+  it("names a deleted trusted root or identity certificate profile as missing", () => {
+    // The root is gone (its link dangles): the SCEP profile errors everywhere.
+    const t = tenant({ scep1: [row("scep1", "d1", "error")], dddd: [row("dddd", "d1", "error")] }, { root1: "root1" });
+    t.missing = ["root1"];
+    const r = buildStatusReport("prod", [C.mail, C.scep], t);
+    assert.strictEqual(r.profiles.find((p) => p.name === "ios-scep")!.issues[0].reason, 'no certificate issued on this device: its trusted root "root1" is missing (deleted; the link dangles), so the device cannot validate the certificate chain');
+    assert.match(r.profiles.find((p) => p.name === "ios-cert-mail")!.issues[0].reason, /its certificate profile "iOS identity" is in error there because its trusted root "root1" is missing \(deleted; the link dangles\)$/);
+    // The identity certificate profile is gone.
+    const gone = tenant({ dddd: [row("dddd", "d1", "error")], scep1: [] });
+    gone.missing = ["scep1"];
+    const mail = buildStatusReport("prod", [P.cert], gone).profiles[0];
+    assert.deepStrictEqual(mail.issues[0].otherProfiles, [{ name: null, id: "scep1", displayName: "scep1" }]);
+    assert.match(mail.issues[0].reason, /^certificate authentication, but the identity certificate profile "scep1" is missing \(deleted; the link dangles\): no certificate on this device$/);
+  });
+
+  it("does not take a certificate profile of the same platform for a duplicate e-mail account", () => {
+    const t = tenant({ aaaa: [row("aaaa", "d1", "error")], scep1: [row("scep1", "d1", "compliant")], root1: [row("root1", "d1", "compliant")] });
+    const r = buildStatusReport("prod", [P.a, { ...C.scep, settings: { ...iosSettings } }, { ...C.root, settings: { ...iosSettings } }], t);
+    assert.deepStrictEqual(r.profiles[0].issues[0].otherProfiles, []);
+  });
+
+  it("takes certificate profiles (with their root) and trusted roots from `pulumi stack export`", () => {
+    const text = JSON.stringify({
+      deployment: {
+        resources: [
+          { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/intune:TrustedRootCertificate::root", type: "pulumi-nodejs:dynamic/intune:TrustedRootCertificate", id: "r1", outputs: { displayName: "Root", platform: "iosIpados", settings: { certFileName: "r.cer" } } },
+          { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/intune:CertificateProfile::scep", type: "pulumi-nodejs:dynamic/intune:CertificateProfile", id: "c1", outputs: { displayName: "SCEP", platform: "iosIpados", kind: "scep", settings: {}, trustedRootId: "r1" } },
+        ],
+      },
+    });
+    assert.deepStrictEqual(profilesFromExport(text), [
+      { kind: "trustedRoot", name: "root", id: "r1", displayName: "Root", platform: "iosIpados", settings: { certFileName: "r.cer" } },
+      { kind: "certificateProfile", name: "scep", id: "c1", displayName: "SCEP", platform: "iosIpados", settings: {}, trustedRootId: "r1" },
+    ]);
+  });
+
   it("says so when no profile of the stack explains an error, and counts failed as error", () => {
     const t = tenant({ aaaa: [row("aaaa", "d1", "error")] });
     t.deviceOverview.aaaa = overview(0, 1, 0, { failedCount: 2, pendingCount: 3, notApplicableCount: 4 });
@@ -181,7 +250,13 @@ describe("pulumi-intune status: report", () => {
         "",
       ].join("\n"),
     );
-    assert.match(renderStatusMarkdown(buildStatusReport("empty", [], tenant({}))), /The stack has no e-mail profiles\./);
+    assert.match(renderStatusMarkdown(buildStatusReport("empty", [], tenant({}))), /The stack has no e-mail profiles, certificate profiles or trusted roots\./);
     assert.match(renderStatusMarkdown(buildStatusReport("ok", [P.a], tenant({ aaaa: [row("aaaa", "d1", "compliant")] }))), /\*\*1 e-mail profile, all healthy\*\*/);
+    // Certificate profiles and roots: counted by kind, labelled with their platform.
+    const withCertificates = renderStatusMarkdown(
+      buildStatusReport("ok", [P.a, C.root, C.scep], tenant({ aaaa: [row("aaaa", "d1", "compliant")], root1: [row("root1", "d1", "compliant")], scep1: [row("scep1", "d1", "compliant")] })),
+    );
+    assert.match(withCertificates, /\*\*1 e-mail profile, 1 certificate profile, 1 trusted root, all healthy\*\*/);
+    assert.ok(withCertificates.includes('| `ios-scep` "iOS identity" | iOS/iPadOS | 1 / 0 / 0 / 0 / 0 |'), withCertificates);
   });
 });

@@ -1,5 +1,6 @@
 // The emulator's rollout-status derivation: synthetic devices per group, reach (includes, exclusions,
-// all devices / all licensed users) and the three status rules (iOS duplicate, Knox conflict, certificate).
+// all devices / all licensed users) and the four status rules (iOS duplicate, Knox conflict, certificate,
+// a certificate profile's trusted root).
 import * as assert from "assert";
 import { loadGraphSchema } from "../../../schema/index";
 import { DeviceStatusDerivation, devicesOfGroup } from "../../../emulator/deviceStatus";
@@ -157,6 +158,42 @@ describe("emulator rollout status derivation", () => {
     assert.deepStrictEqual(derive(store).statuses(unlinked)![0].reasons, [{ rule: "certificateNotDelivered", otherProfileId: null }]);
     store.deleteDeviceConfiguration(cert);
     assert.deepStrictEqual(tally(store, mail), { error: 59 });
+  });
+
+  it("a certificate profile errors where its linked trusted root does not reach the device, and its e-mail profile with it", () => {
+    // GIVEN a root for sales only, and a SCEP profile linked to it for sales and field engineers
+    const root = String(seedDeviceConfiguration(store, { "@odata.type": "#microsoft.graph.iosTrustedRootCertificate", displayName: "iOS root", trustedRootCertificate: "AAAA" }).entity.id);
+    assign(store, root, G.sales);
+    const cert = String(
+      seedDeviceConfiguration(store, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "iOS SCEP", scepServerUrls: ["https://scep.contoso.com"] }, { rootCertificate: { collection: "deviceConfigurations", id: root } }).entity.id,
+    );
+    assign(store, cert, G.sales, G.field);
+    const mail = ios(store, "cert mail", { authenticationMethod: "certificate" }, { identityCertificate: { collection: "deviceConfigurations", id: cert } });
+    assign(store, mail, G.sales, G.field);
+    // THEN the certificate is not issued on the field engineers' devices, so their e-mail profile fails there too
+    assert.deepStrictEqual(tally(store, cert), { compliant: 42, error: 17 });
+    const failed = derive(store).statuses(cert)!.find((s) => s.status === "error")!;
+    assert.strictEqual(failed.device.groupId, G.field);
+    assert.deepStrictEqual(failed.reasons, [{ rule: "rootNotDelivered", otherProfileId: root }]);
+    assert.deepStrictEqual(tally(store, mail), { compliant: 42, error: 17 });
+    assert.deepStrictEqual(derive(store).statuses(mail)!.find((s) => s.status === "error")!.reasons, [{ rule: "certificateNotDelivered", otherProfileId: cert }]);
+    // The root itself is fine wherever it goes.
+    assert.deepStrictEqual(tally(store, root), { compliant: 42 });
+
+    // WHEN the root reaches the field engineers too, everything succeeds
+    assign(store, root, G.field);
+    assert.deepStrictEqual([tally(store, cert), tally(store, mail)], [{ compliant: 59 }, { compliant: 59 }]);
+
+    // WHEN the root is deleted, the link dangles: the certificate errors everywhere, naming the root
+    store.deleteDeviceConfiguration(root);
+    assert.deepStrictEqual(tally(store, cert), { error: 59 });
+    assert.deepStrictEqual(derive(store).statuses(cert)![0].reasons, [{ rule: "rootNotDelivered", otherProfileId: root }]);
+    assert.deepStrictEqual(tally(store, mail), { error: 59 });
+
+    // A certificate profile without a root link is not judged by the root rule.
+    const unlinked = scep(store);
+    assign(store, unlinked, G.field);
+    assert.deepStrictEqual(tally(store, unlinked), { compliant: 17 });
   });
 
   it("an error beats a conflict on the same device", () => {

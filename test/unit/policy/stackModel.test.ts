@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import type { PolicyResource } from "@pulumi/policy";
 import { stackModel } from "../../../policy/pack";
-import { EmailProfile, ProfileAssignment, ScopeTag } from "../../../sdk";
+import { STACK_RULES } from "../../../policy/stack";
+import { CertificateProfile, EmailProfile, ProfileAssignment, ScopeTag, TrustedRootCertificate } from "../../../sdk";
 
 const type = (kind: string) => `pulumi-nodejs:dynamic/intune:${kind}`;
 const resource = (kind: string, name: string, props: Record<string, unknown>, propertyDependencies: Record<string, PolicyResource[]> = {}): PolicyResource =>
@@ -28,6 +29,8 @@ describe("policy: stack model from CrossGuard resources", () => {
     assert.strictEqual(EmailProfile.__pulumiType, type("EmailProfile"));
     assert.strictEqual(ProfileAssignment.__pulumiType, type("ProfileAssignment"));
     assert.strictEqual(ScopeTag.__pulumiType, type("ScopeTag"));
+    assert.strictEqual(CertificateProfile.__pulumiType, type("CertificateProfile"));
+    assert.strictEqual(TrustedRootCertificate.__pulumiType, type("TrustedRootCertificate"));
   });
 
   it("ties a new profile's assignment to it by dependency, and a certificate's by id", () => {
@@ -49,5 +52,19 @@ describe("policy: stack model from CrossGuard resources", () => {
   it("an existing profile is known by its id too", () => {
     const mail = resource("EmailProfile", "m", { id: "p-1", platform: "windows10", settings: {} });
     assert.deepStrictEqual(stackModel([mail]).profiles[0].keys, [`urn:${mail.urn}`, "id:p-1"]);
+  });
+  it("follows certificate links made as code (ids unknown at preview) from e-mail profile to certificate to root", () => {
+    const root = resource("TrustedRootCertificate", "root", withUnknown({ platform: "iosIpados", displayName: "Root" }, "id"));
+    const scep = resource("CertificateProfile", "scep", withUnknown(withUnknown({ platform: "iosIpados", kind: "scep" }, "id"), "trustedRootId"), { trustedRootId: [root] });
+    const mail = resource("EmailProfile", "mail", withUnknown(withUnknown({ platform: "iosIpados", settings: {} }, "id"), "identityCertificateId"), { identityCertificateId: [scep] });
+    const assign = (name: string, of: PolicyResource, groups: string[]) =>
+      resource("ProfileAssignment", name, withUnknown({ targets: groups.map((groupId) => ({ kind: "group", groupId })) }, "profileId"), { profileId: [of] });
+    const model = stackModel([root, scep, mail, assign("mail-a", mail, ["g1", "g2"]), assign("scep-a", scep, ["g1", "g2"]), assign("root-a", root, ["g1"])]);
+    assert.deepStrictEqual(model.profiles[0].certificates, { identityCertificateId: `urn:${scep.urn}` });
+    assert.deepStrictEqual(model.certificates, [{ keys: [`urn:${scep.urn}`], rootKey: `urn:${root.urn}` }]);
+    const reach = STACK_RULES.find((r) => r.name === "email-certificate-reach")!;
+    const violations = reach.check(model, {});
+    assert.deepStrictEqual(violations.map((v) => v.urn), [`urn:pulumi:s::p::${type("ProfileAssignment")}::mail-a`]);
+    assert.match(violations[0].message, /targets\[1\] must also be a target of its trusted root root \(identityCertificateId of "mail"\).*got group "g2"$/);
   });
 });
