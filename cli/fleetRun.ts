@@ -9,7 +9,7 @@ import { type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/
 import { resolveSettings } from "../provider/config";
 import { GraphApi } from "../provider/graph";
 import { driftFromRefresh } from "./drift";
-import { mandatoryKeys, mandatoryViolations } from "./fleetBaseline";
+import { mandatoryKeys, mandatoryViolations } from "../protocol/baseline";
 import { Mutex, WAVE_KEY } from "./fleetPlan";
 import type { TenantResult } from "./fleetReport";
 import type { PreviewDigest, PreviewStep } from "./previewJson";
@@ -150,7 +150,9 @@ async function checkBaseline(ctx: FleetContext, s: Stack): Promise<void> {
 
 export async function tenantDrift(ctx: FleetContext, name: string): Promise<TenantResult> {
   const s = await openStack(ctx, name, { exists: true });
-  const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.refresh({ previewOnly: true, onEvent }));
+  // `previewRefresh`, not `refresh({ previewOnly })`: the latter runs `pulumi stack history` after the refresh
+  // for a summary we do not read, a second CLI start and backend read per tenant (bench/fleet.ts).
+  const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.previewRefresh({ onEvent }));
   const drift = driftFromRefresh(name, digestFromEvents(events));
   return { stack: name, outcome: drift.drifted.length > 0 ? "attention" : "clean", drift };
 }

@@ -4,6 +4,7 @@
 // one ProviderRun per engine configuration, passed to every handler call.
 import { linkKeys, type ResourceKind } from "../protocol";
 import { type ConfigGetter, configKeys, resolveSettings } from "./config";
+import { connectEngine } from "./engineLog";
 import { IntuneConfigurationError } from "./errors";
 import { processCache } from "./processCache";
 import { declaredResourcesHandler } from "./resources/declaredResources";
@@ -38,12 +39,23 @@ function carried(from: EngineProps): EngineProps {
   return out;
 }
 
+/** What the provider's entry point (the provider module, sdk/provider.ts) knows of its host process. */
+export interface ProviderHost {
+  /**
+   * The engine's address, as the host was started with it (its last argument), for real warnings
+   * (engineLog.ts). A value that is no loopback address means no engine (tests, tools).
+   */
+  readonly engineAddress?: string;
+}
+
 /**
  * Receives the stack config from the engine (via the provider module's `configure`). The engine
  * configures once per resource kind (each kind's provider module differs), so the same configuration
- * keeps the process's run: one run per operation.
+ * keeps the process's run: one run per operation. `host` comes from the provider module; provider
+ * modules stored by older versions pass none, and then the engine connection stays as it is.
  */
-export function configure(get: ConfigGetter): void {
+export function configure(get: ConfigGetter, host?: ProviderHost): void {
+  if (host) connectEngine(host.engineAddress);
   const fingerprint = configKeys.map((k) => `${k.key}=${get(k.key) ?? ""}`).join("\n");
   if (processCache.configured.fingerprint === fingerprint && processCache.configured.run) return;
   processCache.configured.fingerprint = fingerprint;

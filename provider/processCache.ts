@@ -22,10 +22,11 @@ class ProcessCache {
    */
   readonly limiters = new Map<string, RequestLimiter>();
   /**
-   * The engine's Log client. Per process: one provider process talks to one engine, found once from
-   * the host's command line (engineLog.ts); `unavailable` remembers that there is none (tests, tools).
+   * The engine's Log client and its address. Per process: Pulumi starts one provider process per
+   * engine, with the engine's address as an argument of the process; the provider's entry point
+   * (sdk/provider.ts) hands that address to `configure`, which connects here (engineLog.ts).
    */
-  readonly engine: { client?: unknown; unavailable?: boolean } = {};
+  readonly engine: { address?: string; client?: unknown } = {};
   /**
    * The run of the engine configuration this process serves, by the configuration's fingerprint.
    * Per process because Pulumi's dynamic-provider host calls `configure` and then each method with no

@@ -351,6 +351,23 @@ export const mutations: readonly Mutation[] = [
     replace: "",
     tests: [unit("emulator/deviceStatus")],
   },
+  {
+    name: "engine-address-dropped",
+    means: "the provider module no longer hands the host's engine address to configure: warnings reach stderr, not the engine",
+    file: "sdk/provider.ts",
+    search: ",{engineAddress:process.argv.at(-1)}",
+    replace: "",
+    tests: [unit("sdk/provider")],
+  },
+  {
+    name: "baseline-unchecked-in-program",
+    means: "a plain `pulumi preview` of a stack that overrides a mandatory baseline key declares its resources",
+    file: "sdk/provider.ts",
+    search: "    assertStackBaseline();\n",
+    replace: "",
+    tests: [unit("sdk/baseline")],
+    grep: "before declaring",
+  },
 ];
 
 // ------------------------------------------------------------------------------------------------

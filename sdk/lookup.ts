@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IntuneProviderSettings } from "../provider/config";
 import type { GraphApiOptions } from "../provider/graph";
+import { assertStackBaseline } from "./baseline";
 
 /** Options of {@link lookupGroupByName} and {@link lookupScopeTagByName}. */
 export interface LookupByNameOptions {
@@ -76,6 +77,8 @@ function programSettings(opts: LookupByNameOptions): pulumi.Output<IntuneProvide
 }
 
 function lookup(kind: Kind, displayName: pulumi.Input<string>, opts: LookupByNameOptions): pulumi.Output<string> {
+  // A tenant stack that overrides the baseline reads nothing either (sdk/baseline.ts).
+  assertStackBaseline();
   const id = pulumi
     .all([pulumi.output(displayName), programSettings(opts)])
     .apply(([name, settings]) => resolveIdByName(kind, name, settings, opts.graphOptions));

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { mandatoryKeys, mandatoryViolations } from "../../../cli/fleetBaseline";
+import { mandatoryKeys, mandatoryViolations } from "../../../protocol/baseline";
 import { globToRegExp, parseDurationInMs, parseShard, planWaves, pool, selectStacks, shardStacks } from "../../../cli/fleetPlan";
 import { fleetExitCode, fleetReport, mergeFleetReports, parseFleetReport, renderFleetComment, renderFleetMarkdown, type TenantResult } from "../../../cli/fleetReport";
 import { digestFromEvents, failureText, pollStatus } from "../../../cli/fleetRun";

@@ -1,7 +1,9 @@
 // One baseline, per-tenant values. The project's config (Pulumi.yaml `config:`) holds the shared values;
 // each tenant stack's config (Pulumi.<stack>.yaml) may override them, except the keys the baseline lists
 // under `pulumi-intune:mandatory`: a tenant stack that sets one of those is refused before its preview or
-// update runs, naming the stack and the key. Pure functions over the parsed YAML.
+// update runs, naming the stack and the key. The one rule for both places that refuse: the program
+// (sdk/baseline.ts, for a plain `pulumi preview`/`up`) and `pulumi-intune fleet preview|up`
+// (cli/fleetRun.ts, before it starts the stack's operation). Pure functions over the parsed YAML.
 
 /** The project config key that lists the mandatory keys (a list, or one comma-separated string). */
 export const MANDATORY_KEY = "pulumi-intune:mandatory";
@@ -49,4 +51,15 @@ export function mandatoryViolations(stack: string, project: string, mandatory: r
     .filter((k) => set.has(k))
     .sort()
     .map((k) => `stack \`${stack}\` sets mandatory baseline key \`${k}\` (Pulumi.${stack}.yaml); the baseline in Pulumi.yaml decides it for every tenant (\`${MANDATORY_KEY}\`): remove it from the stack's config`);
+}
+
+/**
+ * The baseline's verdict on one stack: one message per mandatory key its config sets (see
+ * {@link mandatoryViolations}), empty when it complies or the project names no mandatory key.
+ * @param projectConfig - Pulumi.yaml's `config:` map
+ * @param stackConfig - Pulumi.<stack>.yaml's `config:` map
+ */
+export function baselineViolations(stack: string, project: string, projectConfig: unknown, stackConfig: Readonly<Record<string, unknown>> | undefined): string[] {
+  const mandatory = mandatoryKeys(project, projectConfig);
+  return mandatory.length === 0 ? [] : mandatoryViolations(stack, project, mandatory, stackConfig);
 }
