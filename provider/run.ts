@@ -27,7 +27,7 @@ export class ProviderRun {
   private readonly existing = new Map<string, Promise<LiveObject[]>>();
   private resolved?: IntuneProviderSettings;
   private api?: GraphApi;
-  /** Graph ids this run adopted for a resource (lost create answers, interrupted runs). */
+  /** Graph ids a resource of this run holds after taking them over (lost create answers, interrupted runs), or, for scope tags, after creating them. */
   readonly adopted = new Set<string>();
   /** What the impact analysis saw, looked up and said in this run. */
   readonly impact = new ImpactState();

@@ -4,8 +4,9 @@ import { z } from "zod";
 import { diffInputs, pick } from "../diff";
 import { createExactlyOnce } from "./createOnce";
 import { failuresFromZod, isUnknown, show } from "../validation";
-import { IntuneTenantStateError, IntuneValidationError } from "../errors";
+import { IntuneTenantStateError, IntuneValidationError, isGraphRequestError } from "../errors";
 import type { GraphApi } from "../graph";
+import type { ProviderRun } from "../run";
 import type { ResourceHandler } from "./types";
 
 const collection = "/deviceManagement/roleScopeTags";
@@ -101,6 +102,26 @@ async function findByName(graph: GraphApi, displayName: string): Promise<RoleSco
   return found.find((t) => t.displayName === displayName);
 }
 
+/**
+ * POSTs a tag. A killed `up` (after the POST committed, before the state was written) leaves a tag that
+ * no state records, and the next create is refused because names are unique: a tag with this name and
+ * this description, held by no other resource of this run, is that one, and is taken over, as
+ * left-behind profiles are. Any other is somebody else's, and the error says how to adopt it.
+ */
+async function postOrTakeOver(run: ProviderRun, body: { displayName: string; description: string }): Promise<RoleScopeTag> {
+  try {
+    return await run.graph.post<RoleScopeTag>(collection, body);
+  } catch (e) {
+    const existing = isGraphRequestError(e) && e.statusCode === 400 ? await findByName(run.graph, body.displayName) : undefined;
+    if (!existing) throw e;
+    if (!existing.isBuiltIn && !run.adopted.has(existing.id) && (existing.description ?? "") === body.description) return existing;
+    throw invalid(
+      "displayName",
+      `\`displayName\` must be unique in the tenant, got ${show(body.displayName)}, which scope tag "${existing.id}" has already (with another description); adopt it with \`adoptExistingId: "${existing.id}"\` or choose another name`,
+    );
+  }
+}
+
 export const scopeTagHandler: ResourceHandler<ScopeTagInputs, ScopeTagOutputs> = {
   async check(_run, _olds, news) {
     const raw = pick(news, [...scopeTagInputKeys, ...Object.keys(withoutProtocolKeys(news))]);
@@ -113,11 +134,14 @@ export const scopeTagHandler: ResourceHandler<ScopeTagInputs, ScopeTagOutputs> =
     return diffInputs(olds, news, scopeTagInputKeys);
   },
 
-  async create({ graph }, inputs) {
+  async create(run, inputs) {
+    const { graph } = run;
     if (inputs.adoptExistingId !== undefined) return adopt(graph, inputs.adoptExistingId, inputs);
     const body = { displayName: inputs.displayName, description: inputs.description ?? "" };
     // Names are unique in a tenant: after an unknown outcome, the name says whether it was committed.
-    const tag = await createExactlyOnce(`scope tag "${inputs.displayName}"`, () => graph.post<RoleScopeTag>(collection, body), () => findByName(graph, inputs.displayName));
+    const tag = await createExactlyOnce(`scope tag "${inputs.displayName}"`, () => postOrTakeOver(run, body), () => findByName(graph, inputs.displayName));
+    // Held by this resource now: no other resource of this run may take it over.
+    run.adopted.add(tag.id);
     return { id: tag.id, outs: outputs(tag, inputs) };
   },
 

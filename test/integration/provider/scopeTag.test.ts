@@ -3,7 +3,6 @@ import * as assert from "assert";
 import { ProviderRun } from "../../../provider/run";
 import { handler } from "../../../provider/dispatch";
 import { resolveSettings } from "../../../provider/config";
-import { isGraphRequestError } from "../../../provider/errors";
 import { EmulatorClient } from "../../support/emulatorClient";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 
@@ -51,6 +50,24 @@ describe("integration: ScopeTag handler", () => {
     await tags().delete(id, {});
   });
 
+  it("takes over the tag a killed run committed (same name and description), and names the id of another one", async () => {
+    // What a SIGKILL after the commit leaves: the tag exists, no state records it.
+    const left = await client.graph("POST", "/deviceManagement/roleScopeTags", { displayName: "Left behind", description: "mail admins" });
+    assert.strictEqual(left.status, 201, JSON.stringify(left.body));
+    const { id } = await tags().create({ displayName: "Left behind", description: "mail admins" });
+    assert.strictEqual(id, left.body.id);
+    const named = (await client.graph("GET", "/deviceManagement/roleScopeTags")).body.value.filter((t: any) => t.displayName === "Left behind");
+    assert.deepStrictEqual(named.map((t: any) => t.id), [id]);
+
+    // Another description: somebody else's tag, not taken over; the message says how to adopt it.
+    await assert.rejects(tags().create({ displayName: "Left behind", description: "other" }), (e: Error) => {
+      assert.strictEqual(e.name, "IntuneValidationError");
+      assert.match(e.message, new RegExp(`\`displayName\` must be unique in the tenant, got "Left behind", which scope tag "${id}" has already .*adoptExistingId: "${id}"`));
+      return true;
+    });
+    await tags().delete(id, {});
+  });
+
   it("recovers a create whose response was lost after the commit, without a duplicate", async () => {
     await client.injectFault({ match: { method: "POST", path: "roleScopeTags" }, fault: "reset-after", count: 1 });
     const { id } = await tags().create({ displayName: "Lost response" });
@@ -68,11 +85,11 @@ describe("integration: ScopeTag handler", () => {
     await tags().delete(id, {});
   });
 
-  it("surfaces a duplicate name as a GraphRequestError with status and code", async () => {
+  it("refuses a second tag of one name in one run, naming the id the first one holds", async () => {
     const { id } = await tags().create({ displayName: "Twice" });
     await assert.rejects(
       () => tags().create({ displayName: "Twice" }),
-      (e: unknown) => isGraphRequestError(e) && e.statusCode === 400 && /roleScopeTags/.test(e.message),
+      (e: Error) => e.name === "IntuneValidationError" && new RegExp(`must be unique in the tenant, got "Twice", which scope tag "${id}" has already`).test(e.message),
     );
     await tags().delete(id, {});
   });
