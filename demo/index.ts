@@ -88,5 +88,6 @@ const secureMail = config.getBoolean("secureEmail")
   : undefined;
 
 export const mailAdminsScopeTagId = mailAdmins.id;
-export const secureMailRoot = secureMail ? { subject: secureMail.trustedRoot.subject, thumbprint: secureMail.trustedRoot.thumbprint, expiresAt: secureMail.trustedRoot.expiresAt } : undefined;
+// null, not undefined, before the secure e-mail step: Pulumi warns on every run about an undefined output.
+export const secureMailRoot = secureMail ? { subject: secureMail.trustedRoot.subject, thumbprint: secureMail.trustedRoot.thumbprint, expiresAt: secureMail.trustedRoot.expiresAt } : null;
 export const profileIds = { ios: ios.id, windows: windows.id, knox: knox.id };
