@@ -763,6 +763,14 @@ export async function runExport(run: ExportRun): Promise<RenderedProject & { out
   });
   const outDir = path.resolve(base, options.out);
   fs.mkdirSync(outDir, { recursive: true });
+  // certificates/ holds only what an export wrote: a root the tenant no longer has leaves no stale PEM
+  // behind (a program reading it would recreate a root that is gone).
+  const pemDir = path.join(outDir, "certificates");
+  const stale = fs.existsSync(pemDir) ? fs.readdirSync(pemDir).filter((f) => f.endsWith(".pem") && !(`certificates/${f}` in rendered.files)) : [];
+  for (const f of stale.sort()) {
+    fs.rmSync(path.join(pemDir, f));
+    log(`removed certificates/${f}: no trusted root of the tenant has that certificate any more`);
+  }
   for (const [name, text] of Object.entries(rendered.files)) {
     fs.mkdirSync(path.dirname(path.join(outDir, name)), { recursive: true });
     fs.writeFileSync(path.join(outDir, name), text);

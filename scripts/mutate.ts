@@ -57,6 +57,15 @@ export const mutations: readonly Mutation[] = [
     pending: "needs the emulator's commit-then-5xx faults (error-after, bad-gateway-after, gateway-timeout-after; issue 16, another branch)",
   },
   {
+    name: "export-stale-pem-kept",
+    means: "an export into the same folder keeps the PEM file of a root the tenant no longer has",
+    file: "cli/export.ts",
+    search: "const stale = fs.existsSync(pemDir) ?",
+    replace: "const stale = false ?",
+    tests: [integration("cli/export")],
+    grep: "removes the PEM file of a root the tenant no longer has",
+  },
+  {
     name: "scope-tag-left-behind-not-taken-over",
     means: "a scope tag that a killed run committed (same name and description) blocks the next create instead of being taken over",
     file: "provider/resources/scopeTag.ts",

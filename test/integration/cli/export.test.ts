@@ -263,6 +263,17 @@ describe("integration: pulumi-intune export", function () {
     }
   });
 
+  it("re-exported into the same folder, removes the PEM file of a root the tenant no longer has, and only that", async () => {
+    const pems = Object.keys(first.files).filter((f) => /^certificates\/.*\.pem$/.test(f));
+    assert.ok(pems.length > 0, "the portal tenant has roots");
+    const dir = "again";
+    await exportTo(dir);
+    fs.writeFileSync(path.join(work, dir, "certificates", "gone-root.pem"), "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n");
+    fs.writeFileSync(path.join(work, dir, "certificates", "README.txt"), "not ours to remove");
+    await exportTo(dir);
+    assert.deepStrictEqual(fs.readdirSync(path.join(work, dir, "certificates")).sort(), [...pems.map((f) => f.slice("certificates/".length)), "README.txt"].sort());
+  });
+
   it("generates a program that type-checks against the SDK", () => {
     const dir = path.join(work, "typecheck");
     fs.mkdirSync(dir);
