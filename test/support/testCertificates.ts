@@ -23,8 +23,23 @@ function keyPair() {
   return key;
 }
 
-/** A self-signed certificate as PEM. */
+/**
+ * A self-signed certificate as PEM. node-forge now and then encodes one that OpenSSL (Node's X509Certificate,
+ * which the provider uses) refuses to parse; such a one is made again with another serial number.
+ */
 export function testCertificatePem(options: TestCertificateOptions = {}): string {
+  for (let attempt = 1; ; attempt++) {
+    const pem = forgeCertificatePem(options);
+    try {
+      new crypto.X509Certificate(pem);
+      return pem;
+    } catch (e) {
+      if (attempt >= 10) throw e;
+    }
+  }
+}
+
+function forgeCertificatePem(options: TestCertificateOptions): string {
   const { priv, pub } = keyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = pub;
