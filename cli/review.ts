@@ -181,7 +181,7 @@ function kindsById(preview: PreviewDigest): Map<string, string> {
   const out = new Map<string, string>();
   for (const step of preview.steps) {
     const kind = intuneKind(parseUrn(step.urn).type);
-    for (const id of [step.oldState?.outputs?.id, step.newState?.outputs?.id, step.oldState?.id, step.newState?.id]) if (kind && typeof id === "string" && id) out.set(id, kind);
+    for (const id of [step.oldState?.id, step.newState?.id]) if (kind && id) out.set(id, kind);
   }
   return out;
 }

@@ -22,7 +22,6 @@ describe("integration: certificate creates exactly once when the tenant commits,
   this.timeout(60_000);
   let emu: TestEmulator;
   let client: EmulatorClient;
-  // Short backoffs: the retries are what is tested, not their pacing.
   let run: ProviderRun;
   let answered: ReturnType<typeof faultProbe>["answered"];
   let inject: ReturnType<typeof faultProbe>["inject"];
@@ -43,6 +42,7 @@ describe("integration: certificate creates exactly once when the tenant commits,
     client = new EmulatorClient(emu.info);
     ({ answered, inject } = faultProbe(client));
   });
+  // Short backoffs: the retries are what is tested, not their pacing.
   beforeEach(() => (run = new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { baseDelayInMs: 10 } })));
   afterEach(() => client.clearFaults());
   after(() => emu.close());
