@@ -7,7 +7,6 @@ import { driftFromRefresh, renderDriftMarkdown, runRefreshPreview } from "./drif
 import { policyViolationsFromEventLog } from "./policyEvents";
 import { parsePreviewJson } from "./previewJson";
 import { type ExportCommandOptions, type ExportKind, exportKinds, runExport } from "./export";
-import { fleetCommand } from "./fleet";
 import { runStatusCommand, type StatusOptions } from "./status";
 import { buildReport, type FailOn, failOnKinds, policyExitCode, policyViolations, renderComment, renderMarkdown } from "./review";
 
@@ -106,7 +105,8 @@ export const commands: Record<string, Command> = {
       "wave-timeout": { type: "string", value: "DURATION", help: "fleet up: how long to wait for pending devices after each wave (default 10m)" },
       "poll-interval": { type: "string", value: "DURATION", help: "fleet up: time between status reads (default 15s)" },
     },
-    run: ({ values, positionals }, io) => fleetCommand(values, positionals, io),
+    // Loaded when run: the fleet needs Pulumi's Automation API, about a second of CPU at every start of the CLI.
+    run: async ({ values, positionals }, io) => (await import("./fleet")).fleetCommand(values, positionals, io),
   },
 };
 
