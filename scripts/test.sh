@@ -58,7 +58,7 @@ npx mocha --config .mocharc.json --timeout 60000 "test/unit/**/*.test.ts" "test/
 serial_pid=$!
 # e2e files are independent (each has its own emulator and stack): run them side by side, the longest
 # first (measured), so that no long file starts last and runs alone; any file not listed follows.
-slowest_first=(fleet emailProfiles assignments policy review drift secureEmail.schema scopeTag tenantTruth.live tenantTruth.schema tenantTruth.sparse killed)
+slowest_first=(emailProfiles assignments fleet faultMatrix scopeTag secureEmail.schema tenantTruth.sparse tenantTruth.live tenantTruth.schema policy review drift secureEmail.live export)
 e2e_files=()
 for name in "${slowest_first[@]}"; do e2e_files+=("test/e2e/$name.e2e.test.ts"); done
 shopt -s globstar

@@ -29,7 +29,7 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     await project.setConfig(v);
   };
 
-  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
+  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s), { program: "javascript" });
 
   it("previews twelve profiles and two scope tags without writing", async () => {
     await emulator.clearRequests();
@@ -107,11 +107,10 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
       hostName: "mail.evil.example",
     });
     assert.strictEqual(r.status, 204);
-    const refresh = JSON.parse((await project.ok(["refresh", "--preview-only", "--json"])).stdout);
-    const drift = refresh.steps.find((s: any) => s.urn.endsWith("::ios-max"));
+    const refresh = await project.refreshJson();
+    const drift = refresh.steps.find((s) => s.urn.endsWith("::ios-max"))!;
     assert.strictEqual(drift.op, "update");
-    assert.strictEqual(drift.newState.outputs.settings.hostName, "mail.evil.example");
-    await project.ok(["refresh", "--yes"]);
+    assert.strictEqual((drift.newState!.outputs!.settings as any).hostName, "mail.evil.example");
     const repair = changingSteps(await project.previewJson());
     assert.deepStrictEqual(repair.map((s) => [s.urn.split("::").pop(), Object.keys(s.detailedDiff ?? {})]), [["ios-max", ["settings.hostName"]]]);
     await project.up();

@@ -93,7 +93,7 @@ describe("e2e: exactly once under combined faults (seeded chaos) with the real P
     }
   };
 
-  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s));
+  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s), { program: "javascript" });
 
   it("creates everything under chaos, converging within two runs, exactly one object per resource", async () => {
     await project.setConfig({ assignments });

@@ -75,7 +75,7 @@ describe("e2e: a fleet of three tenants on a shared backend", function () {
       tenants[s] = new EmulatorClient(infos[s]);
       caDir ??= path.dirname(infos[s].caCertPath);
     }
-    project = new PulumiProject("fleet", infos["tenant-a"], "tenant-a");
+    project = new PulumiProject("fleet", infos["tenant-a"], "tenant-a", { program: "javascript" });
     Object.assign(project.env, backend.env, { PULUMI_BACKEND_URL: backend.url });
     // One `stack init` (not selected: every command names its stack) and one `config set-all` per stack, stacks side by side.
     await timed("stack init + config", () =>

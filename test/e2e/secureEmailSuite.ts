@@ -22,7 +22,8 @@ export function secureEmailSuite(dialect: "schema" | "live" | "sparse"): void {
       ({ emulator, project } = s);
       const r = await emulator.config({ dialect });
       assert.strictEqual(r.status, 200, JSON.stringify(r.body));
-    });
+      // The sparse dialect's file runs the example as TypeScript, as users run it.
+    }, { program: dialect === "sparse" ? "typescript" : "javascript" });
 
     if (dialect === "schema") {
       const badInputs: [string, Record<string, unknown>, RegExp][] = [
