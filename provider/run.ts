@@ -12,6 +12,8 @@ import type { IntuneProviderSettings } from "./config";
 import { GraphApi, type GraphApiOptions } from "./graph";
 import { ImpactState } from "./impact/state";
 import { profilesPath } from "./paths";
+import { ReadAhead, type ReadAheadOptions } from "./readAhead";
+import type { LiveConfiguration } from "./resources/deviceConfiguration";
 
 /** A device configuration as a collection GET returns it. */
 export type LiveObject = Record<string, unknown> & { id: string; "@odata.type"?: string; displayName?: string; createdDateTime?: string };
@@ -20,6 +22,8 @@ export type LiveObject = Record<string, unknown> & { id: string; "@odata.type"?:
 export interface ProviderRunOptions {
   /** Tuning of the Graph access (retries, budget, credential). @default - the provider's defaults */
   readonly graphOptions?: GraphApiOptions;
+  /** When `read` answers from list pages (readAhead.ts). @default - its defaults */
+  readonly readAhead?: ReadAheadOptions;
 }
 
 /** The state of one run, passed by hand (see above). */
@@ -31,6 +35,8 @@ export class ProviderRun {
   readonly adopted = new Set<string>();
   /** What the impact analysis saw, looked up and said in this run. */
   readonly impact = new ImpactState();
+  /** Device configurations listed once for the many `read`s of a refresh. */
+  readonly readAhead: ReadAhead<LiveConfiguration>;
 
   /**
    * @param settings - the settings, or how to resolve them on first use (from `configure`'s stack config)
@@ -38,7 +44,9 @@ export class ProviderRun {
   constructor(
     private readonly settingsSource: IntuneProviderSettings | (() => IntuneProviderSettings),
     private readonly options: ProviderRunOptions = {},
-  ) {}
+  ) {
+    this.readAhead = new ReadAhead((typeName) => this.graph.list<LiveConfiguration>(profilesPath, { filter: `isof('microsoft.graph.${typeName}')`, top: 999 }), options.readAhead);
+  }
 
   /** The run's settings (resolved on first use). */
   get settings(): IntuneProviderSettings {

@@ -75,9 +75,12 @@ export type CertificateProfileOutputs = CommonCertificateOutputs & Pick<Certific
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const rootRoute = (id: string, info: CertificateTypeInfo) => typedRoute(id, info.typeName, ROOT_LINK.navigation);
 
-/** The object and its root link (deviceConfiguration.ts); `notFoundAttempts` > 1 waits out Intune's lag after a write. */
-function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number) {
-  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts);
+/**
+ * The object and its root link (deviceConfiguration.ts); `notFoundAttempts` > 1 waits out Intune's lag
+ * after a write; `listed`: the object from a refresh's listing (readAhead.ts).
+ */
+function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number, listed?: LiveConfiguration) {
+  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts, undefined, listed);
 }
 
 async function setRootLink(run: ProviderRun, id: string, info: CertificateTypeInfo, target: string | undefined): Promise<void> {
@@ -214,7 +217,8 @@ async function read<I extends CommonInputs, O extends CommonCertificateOutputs>(
   const info = r.info(props);
   // Written in the last two minutes: a 404 may be Intune's lag, so a few more tries.
   const recent = typeof props.lastModifiedDateTime === "string" && Date.now() - Date.parse(props.lastModifiedDateTime) < 120_000;
-  const found = await readCertificateObject(run, id, info, recent ? 3 : 1);
+  const listed = await run.readAhead.take(info.typeName, id);
+  const found = await readCertificateObject(run, id, info, recent ? 3 : 1, listed);
   if (!found) return { id: "" };
   const views = storedViews(props, info.model.linkInputs);
   const declared = views.declared ?? declaredOfInputs(info, props);

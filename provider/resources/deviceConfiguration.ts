@@ -6,6 +6,7 @@
 import { type DeclaredProfile, type ManagedKind, observeProfile, planIsEmpty, planProfile } from "../email/managed";
 import { GraphRequestError } from "../errors";
 import { profilesPath } from "../paths";
+import type { BatchGetAnswer } from "../graph";
 import type { LiveObject, ProviderRun } from "../run";
 
 /** A device configuration's body as Graph returns it. */
@@ -63,7 +64,8 @@ export function failUnlessOk(method: string, path: string, answer: { status: num
  * The object and the links `routes` in one `$batch` round trip; `more(live)` names links to read in a
  * second round trip once the body says they may be in use (see email/links.ts). Right after a write
  * Intune can answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and
- * asks again. An unbound link (or one whose target was deleted) answers 404: no link.
+ * asks again. An unbound link (or one whose target was deleted) answers 404: no link. `listed`: the
+ * object as a listing answered it (readAhead.ts), so only the links are read.
  */
 export async function readWithLinks<Input extends string>(
   run: ProviderRun,
@@ -72,11 +74,13 @@ export async function readWithLinks<Input extends string>(
   routes: readonly LinkRoute<Input>[],
   notFoundAttempts: number,
   more: (live: LiveConfiguration) => readonly LinkRoute<Input>[] = () => [],
+  listed?: LiveConfiguration,
 ): Promise<{ live: LiveConfiguration; links: Partial<Record<Input, string>> } | undefined> {
   const routeOf = (r: LinkRoute<Input>) => typedRoute(id, typeName, r.navigation);
   for (let attempt = 1; ; attempt++) {
-    const answers = await run.graph.readCoalesced([{ id: "object", path: configurationPath(id) }, ...routes.map((r) => ({ id: r.input, path: routeOf(r) }))]);
-    const object = answers.get("object");
+    const requests = [...(listed ? [] : [{ id: "object", path: configurationPath(id) }]), ...routes.map((r) => ({ id: r.input, path: routeOf(r) }))];
+    const answers = requests.length > 0 ? await run.graph.readCoalesced(requests) : new Map<string, BatchGetAnswer>();
+    const object = listed ? { status: 200, body: listed } : answers.get("object");
     if (!object || object.status === 404) {
       if (attempt >= notFoundAttempts) return undefined;
       await sleep(Math.min(500 * 2 ** (attempt - 1), 3000));

@@ -65,13 +65,14 @@ function typedRoute(id: string, platform: EmailPlatform, navigation: string): st
 /**
  * The profile and its certificate links (deviceConfiguration.ts). `links`: every link of the type
  * (`true`), none (`false`), or the known ones with the profile and the others only when its settings
- * can use them (see email/links.ts), in a second round trip.
+ * can use them (see email/links.ts), in a second round trip. `listed`: the profile from a refresh's
+ * listing (readAhead.ts); only the links are read then.
  */
-async function readProfile(run: ProviderRun, id: string, platform: EmailPlatform, notFoundAttempts: number, links: boolean | ReadonlySet<CertificateInput> = true) {
+async function readProfile(run: ProviderRun, id: string, platform: EmailPlatform, notFoundAttempts: number, links: boolean | ReadonlySet<CertificateInput> = true, listed?: LiveConfiguration) {
   const allRefs = emailPlatforms[platform].certificateRefs;
   const refs = links === true ? allRefs : links === false ? [] : allRefs.filter((r) => links.has(r.input));
   const more = (live: LiveConfiguration) => (typeof links === "object" ? allRefs.filter((r) => !links.has(r.input) && linksToRead(platform, links, live).includes(r.input)) : []);
-  return readWithLinks(run, id, emailPlatforms[platform].typeName, refs, notFoundAttempts, more);
+  return readWithLinks(run, id, emailPlatforms[platform].typeName, refs, notFoundAttempts, more, listed);
 }
 
 function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveConfiguration, stored: EmailProfileStateKeys): EmailProfileOutputs {
@@ -246,7 +247,9 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
     const views = storedViews(props);
     // Links the program declares or the state recorded, and the others when the settings can use them.
     const known = new Set([...Object.keys(views.observed.links), ...Object.keys(views.declared?.links ?? {})] as CertificateInput[]);
-    const read = await readProfile(run, id, platform, recent ? 3 : 1, known);
+    // Many profiles of one type in a refresh: from the run's listing of the type (readAhead.ts).
+    const listed = await run.readAhead.take(emailPlatforms[platform].typeName, id);
+    const read = await readProfile(run, id, platform, recent ? 3 : 1, known, listed);
     if (!read) return { id: "" };
     const declared = views.declared ?? declaredOf(props);
     const observed = observeProfile(platform, read.live, read.links);
