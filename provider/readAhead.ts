@@ -11,6 +11,7 @@
 //  - a listing that fails costs nothing but the attempt: the reads go direct.
 // The listing is the same objects a GET answers (Graph serializes an entity the same way in a collection);
 // an integration test compares both under every emulator dialect.
+
 /** Options of {@link ReadAhead}. */
 export interface ReadAheadOptions {
   /** Reads of one type that go direct before the type is listed. @default 16 */

@@ -80,7 +80,7 @@ const rootRoute = (id: string, info: CertificateTypeInfo) => typedRoute(id, info
  * after a write; `listed`: the object from a refresh's listing (readAhead.ts).
  */
 function readCertificateObject(run: ProviderRun, id: string, info: CertificateTypeInfo, notFoundAttempts: number, listed?: LiveConfiguration) {
-  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts, undefined, listed);
+  return readWithLinks(run, id, info.typeName, info.hasRootLink ? [ROOT_LINK] : [], notFoundAttempts, { listed });
 }
 
 async function setRootLink(run: ProviderRun, id: string, info: CertificateTypeInfo, target: string | undefined): Promise<void> {

@@ -61,11 +61,18 @@ export function failUnlessOk(method: string, path: string, answer: { status: num
 }
 
 /**
- * The object and the links `routes` in one `$batch` round trip; `more(live)` names links to read in a
- * second round trip once the body says they may be in use (see email/links.ts). Right after a write
- * Intune can answer 404 for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and
- * asks again. An unbound link (or one whose target was deleted) answers 404: no link. `listed`: the
- * object as a listing answered it (readAhead.ts), so only the links are read.
+/** Options of {@link readWithLinks}. */
+export interface ReadWithLinksOptions<Input extends string> {
+  /** Links to read in a second round trip once the body says they may be in use (see email/links.ts). @default none */
+  readonly more?: (live: LiveConfiguration) => readonly LinkRoute<Input>[];
+  /** The object as a refresh's listing answered it (readAhead.ts): only the links are read. @default - read it */
+  readonly listed?: LiveConfiguration;
+}
+
+/**
+ * The object and the links `routes` in one `$batch` round trip. Right after a write Intune can answer 404
+ * for a few seconds (eventual consistency), so `notFoundAttempts` > 1 waits and asks again. An unbound
+ * link (or one whose target was deleted) answers 404: no link.
  */
 export async function readWithLinks<Input extends string>(
   run: ProviderRun,
@@ -73,8 +80,7 @@ export async function readWithLinks<Input extends string>(
   typeName: string,
   routes: readonly LinkRoute<Input>[],
   notFoundAttempts: number,
-  more: (live: LiveConfiguration) => readonly LinkRoute<Input>[] = () => [],
-  listed?: LiveConfiguration,
+  { more = () => [], listed }: ReadWithLinksOptions<Input> = {},
 ): Promise<{ live: LiveConfiguration; links: Partial<Record<Input, string>> } | undefined> {
   const routeOf = (r: LinkRoute<Input>) => typedRoute(id, typeName, r.navigation);
   for (let attempt = 1; ; attempt++) {

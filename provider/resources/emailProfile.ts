@@ -72,7 +72,7 @@ async function readProfile(run: ProviderRun, id: string, platform: EmailPlatform
   const allRefs = emailPlatforms[platform].certificateRefs;
   const refs = links === true ? allRefs : links === false ? [] : allRefs.filter((r) => links.has(r.input));
   const more = (live: LiveConfiguration) => (typeof links === "object" ? allRefs.filter((r) => !links.has(r.input) && linksToRead(platform, links, live).includes(r.input)) : []);
-  return readWithLinks(run, id, emailPlatforms[platform].typeName, refs, notFoundAttempts, more, listed);
+  return readWithLinks(run, id, emailPlatforms[platform].typeName, refs, notFoundAttempts, { more, listed });
 }
 
 function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: LiveConfiguration, stored: EmailProfileStateKeys): EmailProfileOutputs {
