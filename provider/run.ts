@@ -45,7 +45,7 @@ export class ProviderRun {
     private readonly settingsSource: IntuneProviderSettings | (() => IntuneProviderSettings),
     private readonly options: ProviderRunOptions = {},
   ) {
-    this.readAhead = new ReadAhead((typeName) => this.graph.list<LiveConfiguration>(profilesPath, { filter: `isof('microsoft.graph.${typeName}')`, top: 999 }), options.readAhead);
+    this.readAhead = new ReadAhead((typeName) => this.listOfType<LiveConfiguration>(typeName), options.readAhead);
   }
 
   /** The run's settings (resolved on first use). */
@@ -66,7 +66,7 @@ export class ProviderRun {
   profilesBeforeRun(typeName: string): Promise<LiveObject[]> {
     let found = this.existing.get(typeName);
     if (!found) {
-      found = this.graph.list<LiveObject>(profilesPath, { filter: `isof('microsoft.graph.${typeName}')`, top: 999 });
+      found = this.listOfType<LiveObject>(typeName);
       // A failed listing must not poison the run: the next create asks again.
       found.catch(() => this.existing.delete(typeName));
       this.existing.set(typeName, found);
@@ -77,6 +77,13 @@ export class ProviderRun {
   /** Profiles of a type and display name now, straight from the tenant. */
   profilesNamed(typeName: string, displayName: string): Promise<LiveObject[]> {
     const name = displayName.replace(/'/g, "''");
-    return this.graph.list<LiveObject>(profilesPath, { filter: `isof('microsoft.graph.${typeName}') and displayName eq '${name}'` });
+    return this.graph.list<LiveObject>(profilesPath, { filter: `${isOfType(typeName)} and displayName eq '${name}'` });
+  }
+
+  /** Every device configuration of one Graph type, all pages. */
+  private listOfType<T extends LiveObject>(typeName: string): Promise<T[]> {
+    return this.graph.list<T>(profilesPath, { filter: isOfType(typeName), top: 999 });
   }
 }
+
+const isOfType = (typeName: string) => `isof('microsoft.graph.${typeName}')`;
