@@ -22,6 +22,7 @@ export {
   type StoredDeviceConfiguration,
   type StoredGroup,
 } from "./store";
+export { ASSIGNMENTS_EXPAND, type AssignmentsExpand } from "./routes/types";
 export { seedDeviceConfiguration, seedPortalAssignment, type SeedAssignmentTarget } from "./seed";
 export { FILTERS as PORTAL_TENANT_FILTERS, PORTAL_ROOT_CERTIFICATES, type PortalTenant, seedPortalTenant } from "./portalTenant";
 export { GraphErrorFactory, EmulatorHttpError, isEmulatorHttpError, type ErrorWireFormat } from "./errors";

@@ -37,8 +37,24 @@ export function serializeResource(env: GraphEnvironment, req: EmulatorRequest, v
   if (tips) body["@microsoft.graph.tips"] = selectTip(payload.tipsPath, false, tipExampleNames(env, payload.items[0], payload.typeName, true));
   if (page.count !== undefined) body["@odata.count"] = page.count;
   if (page.nextLink !== undefined) body["@odata.nextLink"] = page.nextLink;
-  body.value = page.value;
+  body.value = payload.expand ? page.value.map((row) => expandRow(env, version, dialect, row, payload.expand!(row))) : page.value;
   return body;
+}
+
+/** A row with its expanded navigation collections, each rendered as its own route would answer it. */
+function expandRow(
+  env: GraphEnvironment,
+  version: string,
+  dialect: Dialect,
+  row: Record<string, unknown>,
+  expanded: Record<string, { readonly context: string; readonly items: readonly Record<string, unknown>[] }>,
+): Record<string, unknown> {
+  const out = { ...row };
+  for (const [name, { context, items }] of Object.entries(expanded)) {
+    out[`${name}@odata.context`] = metadata(env, version, context);
+    out[name] = items.map((item) => render(env, dialect, item, undefined));
+  }
+  return out;
 }
 
 /** The serializer stage: a response with a resource payload gets its body; others pass unchanged. */

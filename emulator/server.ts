@@ -22,6 +22,8 @@ import { type Dialect, DIALECTS, isDialect } from "./dialects";
 import { type EmulatorHttpError, GraphErrorFactory, isEmulatorHttpError } from "./errors";
 import { type FaultRule, type FaultRuleInput, type FaultSpec, FaultQueue, parseFaults } from "./faults";
 import {
+  ASSIGNMENTS_EXPAND,
+  type AssignmentsExpand,
   type BatchHost,
   type ControlTarget,
   type EmulatorRequest,
@@ -86,6 +88,8 @@ export interface EmulatorOptions {
   readonly readAfterCreate404Count?: number;
   /** See {@link EmulatorRuntimeConfig.referencedDelete}. @default "dangle" */
   readonly referencedDelete?: "dangle" | "refuse";
+  /** See {@link EmulatorRuntimeConfig.assignmentsExpand}. @default "answered" */
+  readonly assignmentsExpand?: AssignmentsExpand;
   /** Injected time (token expiry, throttle windows, timestamps). */
   readonly clock?: Clock;
   /** Largest accepted request body. @default 4 MiB */
@@ -197,6 +201,7 @@ export class EmulatorServer {
       throttleLimits: { ...INTUNE_THROTTLE_LIMITS, ...options.throttleLimits },
       readAfterCreate404Count: options.readAfterCreate404Count ?? 0,
       referencedDelete: options.referencedDelete ?? "dangle",
+      assignmentsExpand: options.assignmentsExpand ?? "answered",
       pageSize: options.pageSize ?? 25,
       tokenLifetimeInSeconds: options.tokenLifetimeInSeconds ?? 3600,
       grantedRoles: [...(options.grantedRoles ?? DEFAULT_GRANTED_ROLES)],
@@ -336,6 +341,10 @@ export class EmulatorServer {
         case "referencedDelete":
           if (v !== "dangle" && v !== "refuse") throw bad(k, '"dangle" or "refuse"', v);
           next.referencedDelete = v;
+          break;
+        case "assignmentsExpand":
+          if (!(ASSIGNMENTS_EXPAND as readonly unknown[]).includes(v)) throw bad(k, ASSIGNMENTS_EXPAND.map((x) => `"${x}"`).join(", ").replace(/, ([^,]*)$/, " or $1"), v);
+          next.assignmentsExpand = v as AssignmentsExpand;
           break;
         case "pageSize":
           next.pageSize = num(v, k, 1);

@@ -219,11 +219,12 @@ export class GraphApi {
   }
 
   /** Every item of a collection, following `@odata.nextLink`. */
-  async list<T = Record<string, unknown>>(path: string, query: { filter?: string; top?: number } = {}): Promise<T[]> {
+  async list<T = Record<string, unknown>>(path: string, query: { filter?: string; top?: number; expand?: string } = {}): Promise<T[]> {
     return this.call("GET", path, async () => {
       let request = this.client.api(path);
       if (query.filter) request = request.filter(query.filter);
       if (query.top) request = request.top(query.top);
+      if (query.expand) request = request.expand(query.expand);
       const first: PageCollection = await request.get();
       const items: T[] = [];
       await new PageIterator(this.client, first, (item) => {

@@ -12,8 +12,10 @@ import type { IntuneProviderSettings } from "./config";
 import { GraphApi, type GraphApiOptions } from "./graph";
 import { ImpactState } from "./impact/state";
 import { profilesPath } from "./paths";
-import { ReadAhead, type ReadAheadOptions } from "./readAhead";
+import { isGraphRequestError } from "./errors";
+import { type Listed, ReadAhead, type ReadAheadOptions } from "./readAhead";
 import type { LiveConfiguration } from "./resources/deviceConfiguration";
+import type { LiveAssignment } from "./resources/profileAssignment";
 
 /** A device configuration as a collection GET returns it. */
 export type LiveObject = Record<string, unknown> & { id: string; "@odata.type"?: string; displayName?: string; createdDateTime?: string };
@@ -35,8 +37,10 @@ export class ProviderRun {
   readonly adopted = new Set<string>();
   /** What the impact analysis saw, looked up and said in this run. */
   readonly impact = new ImpactState();
-  /** Device configurations listed once for the many `read`s of a refresh. */
-  readonly readAhead: ReadAhead<LiveConfiguration>;
+  /** Device configurations (and their assignments) listed once for the many `read`s of a refresh. */
+  readonly readAhead: ReadAhead<LiveConfiguration, LiveAssignment>;
+  /** The tenant answered 400 to `$expand=assignments` on a listing: later listings of the run go without. */
+  private expandRefused = false;
 
   /**
    * @param settings - the settings, or how to resolve them on first use (from `configure`'s stack config)
@@ -45,7 +49,7 @@ export class ProviderRun {
     private readonly settingsSource: IntuneProviderSettings | (() => IntuneProviderSettings),
     private readonly options: ProviderRunOptions = {},
   ) {
-    this.readAhead = new ReadAhead((typeName) => this.listOfType<LiveConfiguration>(typeName), options.readAhead);
+    this.readAhead = new ReadAhead((typeName) => this.listForReads(typeName), options.readAhead);
   }
 
   /** The run's settings (resolved on first use). */
@@ -78,6 +82,28 @@ export class ProviderRun {
   profilesNamed(typeName: string, displayName: string): Promise<LiveObject[]> {
     const name = displayName.replace(/'/g, "''");
     return this.graph.list<LiveObject>(profilesPath, { filter: `${isOfType(typeName)} and displayName eq '${name}'` });
+  }
+
+  /**
+   * A type's listing for refresh reads, each profile with its assignments where the service expands
+   * them. Public tools list device configurations with `$expand=assignments`, but no capture shows it for
+   * every type and page, so a 400 lists without it (and reads assignment sets directly) for the rest of
+   * the run, and an expansion only ever confirms what a resource owns (profileAssignment.ts).
+   */
+  private async listForReads(typeName: string): Promise<Listed<LiveConfiguration, LiveAssignment>[]> {
+    if (!this.expandRefused) {
+      try {
+        const rows = await this.graph.list<LiveConfiguration>(profilesPath, { filter: isOfType(typeName), top: 999, expand: "assignments" });
+        return rows.map(({ assignments, "assignments@odata.context": _context, ...object }) => ({
+          object: object as LiveConfiguration,
+          ...(Array.isArray(assignments) ? { assignments: assignments as LiveAssignment[] } : {}),
+        }));
+      } catch (e) {
+        if (!(isGraphRequestError(e) && e.statusCode === 400)) throw e;
+        this.expandRefused = true;
+      }
+    }
+    return (await this.listOfType<LiveConfiguration>(typeName)).map((object) => ({ object }));
   }
 
   /** Every device configuration of one Graph type, all pages. */

@@ -163,6 +163,24 @@ function derivedOr404(ctx: RouteContext): Record<string, unknown> {
   return found;
 }
 
+/** What a device configuration collection may `$expand`. */
+const EXPANDABLE = ["assignments"];
+
+/** `$expand=assignments` on the collection, in the `refused` behaviour: a 400 (see `assignmentsExpand`). */
+function checkAssignmentsExpand(ctx: RouteContext): void {
+  if (parsedListQuery(ctx).expand && ctx.env.config.assignmentsExpand === "refused") throw GraphErrorFactory.expandNotSupported();
+}
+
+/** Each listed profile's assignments as `$expand=assignments` adds them: its own, or none in the `empty` behaviour. */
+function assignmentsExpansion(ctx: RouteContext) {
+  if (!parsedListQuery(ctx).expand?.includes("assignments")) return undefined;
+  return (row: Record<string, unknown>) => {
+    const stored = ctx.env.store.getDeviceConfiguration(String(row.id));
+    const items = ctx.env.config.assignmentsExpand === "empty" ? [] : (stored?.assignments ?? []);
+    return { assignments: { context: `${CONFIGS}('${row.id}')/assignments`, items } };
+  };
+}
+
 export function deviceConfigurationRoutes(): Route[] {
   const beta = ["beta"];
   const derivedProperties = propertySet("deviceManagementDerivedCredentialSettings");
@@ -175,7 +193,10 @@ export function deviceConfigurationRoutes(): Route[] {
       versions: beta,
       permission: CONFIG_READ,
       write: false,
-      validate: listQueryValidator(allDeviceConfigurationProperties, "microsoft.graph.deviceConfiguration"),
+      validate: (ctx) => {
+        listQueryValidator(allDeviceConfigurationProperties, "microsoft.graph.deviceConfiguration", EXPANDABLE)(ctx);
+        checkAssignmentsExpand(ctx);
+      },
       handle: (ctx) =>
         resource(200, {
           kind: "collection",
@@ -185,6 +206,7 @@ export function deviceConfigurationRoutes(): Route[] {
           items: ctx.env.store.listDeviceConfigurations().map((d) => d.entity),
           query: parsedListQuery(ctx),
           isOf: isOf(ctx),
+          expand: assignmentsExpansion(ctx),
         }),
     },
     {
@@ -199,7 +221,8 @@ export function deviceConfigurationRoutes(): Route[] {
         if (!ctx.env.index.type(ctx.params[0]) || !ctx.env.index.isAssignable(ctx.params[0], "deviceConfiguration")) {
           throw GraphErrorFactory.segmentNotFound(`microsoft.graph.${ctx.params[0]}`);
         }
-        listQueryValidator(allDeviceConfigurationProperties, `microsoft.graph.${ctx.params[0]}`)(ctx);
+        listQueryValidator(allDeviceConfigurationProperties, `microsoft.graph.${ctx.params[0]}`, EXPANDABLE)(ctx);
+        checkAssignmentsExpand(ctx);
       },
       handle: (ctx) =>
         resource(200, {
@@ -213,6 +236,7 @@ export function deviceConfigurationRoutes(): Route[] {
             .filter((e) => ctx.env.index.isAssignable(typeOf(e), ctx.params[0])),
           query: parsedListQuery(ctx),
           isOf: isOf(ctx),
+          expand: assignmentsExpansion(ctx),
         }),
     },
     {

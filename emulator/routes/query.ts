@@ -28,6 +28,8 @@ export interface ListQuery {
   select?: string[];
   orderBy?: { property: string; descending: boolean };
   count: boolean;
+  /** `$expand` names, where the route allows any. */
+  expand?: string[];
 }
 
 export function checkQueryOptionNames(query: URLSearchParams, allowExpand = false): void {
@@ -48,10 +50,10 @@ function parseSelect(query: URLSearchParams, known: ReadonlySet<string>, typeLab
 }
 
 /** Validates the query of a collection GET; the parsed {@link ListQuery} lands in `ctx.validated`. */
-export function listQueryValidator(knownProperties: (env: GraphEnvironment) => ReadonlySet<string>, typeLabel: string) {
+export function listQueryValidator(knownProperties: (env: GraphEnvironment) => ReadonlySet<string>, typeLabel: string, expandable: readonly string[] = []) {
   return (ctx: RouteContext): void => {
     const q = ctx.req.query;
-    checkQueryOptionNames(q);
+    checkQueryOptionNames(q, expandable.length > 0);
     const known = knownProperties(ctx.env);
     const result: ListQuery = { offset: 0, count: q.get("$count") === "true" };
     const filterText = q.get("$filter");
@@ -74,6 +76,11 @@ export function listQueryValidator(knownProperties: (env: GraphEnvironment) => R
     const token = q.get("$skiptoken");
     if (token !== null) result.offset = decodeSkipToken(token);
     result.select = parseSelect(q, known, typeLabel);
+    const expand = q.get("$expand");
+    if (expand !== null) {
+      result.expand = expand.split(",").map((s) => s.trim());
+      for (const name of result.expand) if (!expandable.includes(name)) throw GraphErrorFactory.invalidQueryOption("$expand", `'${name}' cannot be expanded on ${typeLabel}`);
+    }
     const orderBy = q.get("$orderby");
     if (orderBy !== null) {
       const m = /^\s*([A-Za-z0-9_]+)(?:\s+(asc|desc))?\s*$/i.exec(orderBy);

@@ -51,6 +51,8 @@ export type ResourcePayload =
       readonly query: ListQuery;
       /** `isof(...)` in `$filter`. */
       readonly isOf?: (item: Record<string, unknown>, type: string) => boolean;
+      /** Navigation collections an `$expand` adds to each row of the page (after paging and `$select`), by name. */
+      readonly expand?: (row: Record<string, unknown>) => Record<string, { readonly context: string; readonly items: readonly Record<string, unknown>[] }>;
     };
 
 /** A response before it is written (or embedded in a `$batch` answer). */
@@ -67,6 +69,9 @@ export interface EmulatorResponse {
   dropConnection?: boolean;
 }
 
+export const ASSIGNMENTS_EXPAND = ["answered", "refused", "empty"] as const;
+export type AssignmentsExpand = (typeof ASSIGNMENTS_EXPAND)[number];
+
 /** Settings that the control API can change while running. */
 export interface EmulatorRuntimeConfig {
   /** Enforce Intune's request limits (429 with Retry-After). */
@@ -80,6 +85,13 @@ export interface EmulatorRuntimeConfig {
    * Nobody has published which one Intune does (docs/graph-behaviour.md), so tests run under both.
    */
   referencedDelete: "dangle" | "refuse";
+  /**
+   * `$expand=assignments` on the device configuration collection: `answered` adds each profile's
+   * assignments (what public tools rely on), `refused` answers 400, `empty` adds an empty list (what
+   * Terraform's provider met on settings-catalog policies). Which one Intune does for every type and page
+   * is not captured (docs/graph-behaviour.md), so tests run under all three.
+   */
+  assignmentsExpand: AssignmentsExpand;
   /** Page size of collections when the client gives no `$top`. */
   pageSize: number;
   tokenLifetimeInSeconds: number;

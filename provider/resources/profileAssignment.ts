@@ -292,12 +292,16 @@ export const profileAssignmentHandler: ResourceHandler<ProfileAssignmentInputs, 
     return { id: `${profileId}:${randomUUID()}`, outs: { ...carriedInputs(inputs), profileId, targets: inputs.targets, assignmentIds } };
   },
 
-  async read({ graph }, id, props) {
+  async read(run, id, props) {
     const profileId = props.profileId;
-    // In a `$batch` shared with concurrent reads (refresh reads every resource in parallel).
-    const live = await graph.listCoalesced<LiveAssignment>(assignmentsPath(profileId));
-    if (!live) return { id: "" };
     const owned = props.assignmentIds ?? {};
+    // Many reads in a refresh: the set as the run's listing expanded it (readAhead.ts), which only vouches
+    // for what it shows; an owned assignment it lacks (deleted, or an expansion that came back empty) is
+    // read directly, in a `$batch` shared with concurrent reads.
+    const listed = await run.readAhead.takeAssignments(profileId);
+    const vouched = listed && Object.values(owned).every((a) => listed.some((l) => l.id === a));
+    const live = vouched ? listed : await run.graph.listCoalesced<LiveAssignment>(assignmentsPath(profileId));
+    if (!live) return { id: "" };
     const assignmentIds: Record<string, string> = {};
     const targets: AssignmentTarget[] = [];
     for (const a of live) {

@@ -1,11 +1,13 @@
 // Refresh reads from a listing (provider/readAhead.ts) against the emulator, under every dialect: what
 // `read` reports from a listed object (state and inputs, certificate links included) is exactly what it
-// reports from a direct GET, and the listed reads make no per-object GET.
+// reports from a direct GET, and the listed reads make no per-object GET. Assignment sets too, under each
+// way the service may answer `$expand=assignments` on the listing (answered, refused, empty).
 import * as assert from "assert";
-import { DIALECTS } from "../../../emulator";
+import { ASSIGNMENTS_EXPAND, DIALECTS, SEEDED_GROUPS, seedPortalAssignment } from "../../../emulator";
 import { resolveSettings } from "../../../provider/config";
 import { certificateProfileHandler, trustedRootCertificateHandler } from "../../../provider/resources/certificateProfile";
 import { emailProfileHandler } from "../../../provider/resources/emailProfile";
+import { profileAssignmentHandler } from "../../../provider/resources/profileAssignment";
 import type { ResourceHandler } from "../../../provider/resources/types";
 import { ProviderRun, type ProviderRunOptions } from "../../../provider/run";
 import { inputs, platforms } from "../../support/emailCorpus";
@@ -50,32 +52,83 @@ for (const dialect of DIALECTS) {
         identityCertificateId: scep.id,
         settings: { ...inputs("iosIpados").settings, authenticationMethod: "certificate" },
       });
+      // Assignments: two targets on one profile, one on another, and one made in the portal (not owned).
+      const [first, second] = made.filter((m) => m.handler === emailProfileHandler);
+      await create(profileAssignmentHandler, { profileId: first.id, targets: [{ kind: "group", groupId: SEEDED_GROUPS.salesUsers.id }, { kind: "allDevices" }] });
+      await create(profileAssignmentHandler, { profileId: second.id, targets: [{ kind: "allLicensedUsers" }] });
+      seedPortalAssignment(emu.server.store, second.id, { groupId: SEEDED_GROUPS.fieldEngineers.id });
     });
+    const profilesFirst = async (run: ProviderRun) => {
+      // Profiles before assignments, as a refresh of a stack mostly goes (an assignment depends on its profile).
+      const profiles = made.filter((m) => m.handler !== profileAssignmentHandler);
+      const assignments = made.filter((m) => m.handler === profileAssignmentHandler);
+      const read = await Promise.all(profiles.map((m) => m.handler.read(run, m.id, m.outs)));
+      return [...read, ...(await Promise.all(assignments.map((m) => m.handler.read(run, m.id, m.outs))))];
+    };
+    /** Graph requests as sent, a `$batch`'s sub-requests one by one (the log has each on its own). */
+    const subRequestUrls = async () =>
+      (await client.requests())
+        .filter((r) => !/oauth2|openid/.test(r.path) && !/\/\$batch(\?|$)/.test(r.path))
+        .map((r) => decodeURIComponent(r.path));
     after(() => emu.close());
 
     it("reads every resource the same from a listing as from a direct GET, without a GET per object", async () => {
-      const direct = newRun({ directReadsPerType: Number.POSITIVE_INFINITY });
+      const direct = newRun({ directReads: Number.POSITIVE_INFINITY });
       const expected = [];
       for (const m of made) expected.push(await m.handler.read(direct, m.id, m.outs));
 
       await client.clearRequests();
-      const listing = newRun({ directReadsPerType: 0 });
+      const listing = newRun({ directReads: 0 });
       const actual = await Promise.all(made.map((m) => m.handler.read(listing, m.id, m.outs)));
       for (let i = 0; i < made.length; i++) assert.deepStrictEqual(actual[i], expected[i], `${made[i].outs.displayName}`);
 
-      const gets = (await client.requests()).filter((r) => !/oauth2|openid/.test(r.path)).flatMap((r) => (r.path.endsWith("$batch") ? ((r.body as any)?.requests ?? []).map((q: any) => String(q.url)) : [r.path]));
+      const gets = await subRequestUrls();
       const perObject = gets.filter((p: string) => made.some((m) => p.endsWith(`/deviceConfigurations/${m.id}`)));
       assert.deepStrictEqual(perObject, [], "no object was read on its own");
-      assert.ok(gets.some((p: string) => /deviceConfigurations\?.*isof/.test(decodeURIComponent(p))), `a listing by type: ${gets.join(", ")}`);
+      assert.ok(gets.some((p: string) => /deviceConfigurations\?.*isof/.test(p)), `a listing by type: ${gets.join(", ")}`);
       // The certificate links are still read (they are not in a listing).
       assert.ok(gets.some((p: string) => p.endsWith("/identityCertificate")), "the e-mail profile's identity certificate link");
       assert.ok(gets.some((p: string) => p.endsWith("/rootCertificate")), "the SCEP profile's root link");
     });
 
+    for (const behaviour of ASSIGNMENTS_EXPAND) {
+      it(`reads assignment sets the same from the listing as directly (\`$expand=assignments\` ${behaviour})`, async () => {
+        await client.config({ assignmentsExpand: behaviour });
+        try {
+          const expected = await profilesFirst(newRun({ directReads: Number.POSITIVE_INFINITY }));
+          await client.clearRequests();
+          const actual = await profilesFirst(newRun({ directReads: 0 }));
+          const all = made.filter((m) => m.handler !== profileAssignmentHandler).concat(made.filter((m) => m.handler === profileAssignmentHandler));
+          for (let i = 0; i < all.length; i++) assert.deepStrictEqual(actual[i], expected[i], `${all[i].outs.displayName ?? all[i].id}`);
+          assert.ok(expected.slice(-2).every((r) => r.inputs.targets.length > 0), "the owned targets are read, the portal's is not");
+
+          const urls = await subRequestUrls();
+          assert.deepStrictEqual(urls.filter((p) => made.some((m) => p.endsWith(`/deviceConfigurations/${m.id}`))), [], "no profile was read on its own");
+          const setReads = urls.filter((p) => /\/assignments$/.test(p));
+          assert.ok(urls.some((p) => /deviceConfigurations\?.*isof/.test(p)), `the types were listed: ${urls.join(", ")}`);
+          if (behaviour === "answered") assert.deepStrictEqual(setReads, [], "the listing's expansion answers every assignment set");
+          // Refused: listed without the expansion; empty: the expansion lacks what the resources own. Either way the sets are read.
+          else assert.strictEqual(setReads.length, 2, `each owned set read directly: ${setReads.join(", ")}`);
+        } finally {
+          await client.config({ assignmentsExpand: "answered" });
+        }
+      });
+    }
+
+    it("an owned assignment deleted in the portal before the listing reads as gone, like a direct read", async () => {
+      const assignment = made.find((m) => m.handler === profileAssignmentHandler && m.outs.targets.length === 2)!;
+      const groupAssignment = Object.entries(assignment.outs.assignmentIds as Record<string, string>).find(([k]) => k.startsWith("group"))![1];
+      await client.graph("DELETE", `/deviceManagement/deviceConfigurations/${assignment.outs.profileId}/assignments/${groupAssignment}`);
+      const direct = await assignment.handler.read(newRun({ directReads: Number.POSITIVE_INFINITY }), assignment.id, assignment.outs);
+      const [, ...rest] = await profilesFirst(newRun({ directReads: 0 }));
+      assert.deepStrictEqual(direct.inputs.targets.map((t: Props) => t.kind), ["allDevices"]);
+      assert.deepStrictEqual(rest.find((r) => r.id === assignment.id), direct);
+    });
+
     it("a portal change made before the listing shows as drift, like a direct read", async () => {
       const profile = made.find((m) => m.outs.displayName === "iosIpados listed A")!;
       await client.graph("PATCH", `/deviceManagement/deviceConfigurations/${profile.id}`, { "@odata.type": "#microsoft.graph.iosEasEmailProfileConfiguration", hostName: "changed.contoso.com" });
-      const read = await profile.handler.read(newRun({ directReadsPerType: 0 }), profile.id, profile.outs);
+      const read = await profile.handler.read(newRun({ directReads: 0 }), profile.id, profile.outs);
       assert.strictEqual(read.inputs.settings.hostName, "changed.contoso.com");
     });
   });

@@ -5,17 +5,21 @@ import { ReadAhead } from "../../../provider/readAhead";
 import { fakeClock } from "../../support/fakeClock";
 
 type Obj = { id: string; v: number };
+type Assignment = { id: string };
 
-function setup(objects: Record<string, Obj[]>, options: { directReadsPerType?: number; maxAgeInMs?: number; fail?: boolean } = {}) {
+function setup(
+  objects: Record<string, Obj[]>,
+  options: { directReads?: number; maxAgeInMs?: number; fail?: boolean; assignments?: Record<string, Assignment[]> } = {},
+) {
   const clock = fakeClock(1_000);
   const listed: string[] = [];
-  const ahead = new ReadAhead<Obj>(
+  const ahead = new ReadAhead<Obj, Assignment>(
     async (typeName) => {
       listed.push(typeName);
       if (options.fail) throw new Error("503 from the listing");
-      return objects[typeName] ?? [];
+      return (objects[typeName] ?? []).map((object) => ({ object, ...(options.assignments?.[object.id] ? { assignments: options.assignments[object.id] } : {}) }));
     },
-    { directReadsPerType: options.directReadsPerType ?? 2, maxAgeInMs: options.maxAgeInMs ?? 30_000, now: clock.now },
+    { directReads: options.directReads ?? 2, maxAgeInMs: options.maxAgeInMs ?? 30_000, now: clock.now },
   );
   return { clock, listed, ahead };
 }
@@ -33,30 +37,53 @@ describe("unit: refresh read-ahead", () => {
     assert.deepStrictEqual(listed, ["ios"], "one listing for every later read of the type");
   });
 
-  it("counts and lists each type on its own", async () => {
-    const { ahead, listed } = setup({ ios: many("i", 4), android: many("a", 4) });
-    for (const id of ["i0", "i1"]) await ahead.take("ios", id);
-    assert.deepStrictEqual(await ahead.take("android", "a0"), undefined, "android has had one read");
+  it("counts the reads of all types together, and lists each type at its first read past the count", async () => {
+    const { ahead, listed } = setup({ ios: many("i", 4), android: many("a", 4), windows: many("w", 4) });
+    assert.strictEqual(await ahead.take("ios", "i0"), undefined);
+    assert.strictEqual(await ahead.take("android", "a0"), undefined);
+    assert.deepStrictEqual(listed, [], "two reads, of two types, go direct");
+    assert.deepStrictEqual(await ahead.take("windows", "w0"), { id: "w0", v: 0 }, "the third read lists its type although it is the type's first");
+    assert.deepStrictEqual(await ahead.take("ios", "i1"), { id: "i1", v: 1 });
+    assert.deepStrictEqual(listed, ["windows", "ios"]);
     assert.deepStrictEqual(await ahead.take("ios", "i2"), { id: "i2", v: 2 });
+    assert.deepStrictEqual(listed, ["windows", "ios"], "each type once");
+  });
+
+  it("answers an object's expanded assignments once, from a listing under way or done, and never lists for them", async () => {
+    const { ahead, listed } = setup({ ios: many("i", 3) }, { directReads: 0, assignments: { i0: [{ id: "i0_g1" }], i1: [] } });
+    assert.strictEqual(await ahead.takeAssignments("i0"), undefined, "no listing yet: read directly");
+    assert.deepStrictEqual(listed, []);
+    const read = ahead.take("ios", "i2");
+    assert.deepStrictEqual(await ahead.takeAssignments("i0"), [{ id: "i0_g1" }], "waits for the listing under way");
+    await read;
+    assert.strictEqual(await ahead.takeAssignments("i0"), undefined, "the same set asked again is read directly");
+    assert.deepStrictEqual(await ahead.takeAssignments("i1"), [], "an expanded empty set is an answer (the caller decides what it vouches for)");
+    assert.strictEqual(await ahead.takeAssignments("i2"), undefined, "a listing without the expansion answers nothing");
+    assert.strictEqual(await ahead.takeAssignments("other"), undefined);
     assert.deepStrictEqual(listed, ["ios"]);
-    await ahead.take("android", "a1");
-    assert.deepStrictEqual(await ahead.take("android", "a2"), { id: "a2", v: 2 });
-    assert.deepStrictEqual(listed, ["ios", "android"]);
+  });
+
+  it("an old listing answers no assignments", async () => {
+    const { ahead, clock } = setup({ ios: many("i", 2) }, { directReads: 0, assignments: { i0: [{ id: "a" }], i1: [{ id: "b" }] } });
+    await ahead.take("ios", "i0");
+    assert.deepStrictEqual(await ahead.takeAssignments("i0"), [{ id: "a" }]);
+    clock.t += 30_001;
+    assert.strictEqual(await ahead.takeAssignments("i1"), undefined);
   });
 
   it("answers each listed object once: the same id asked again is read directly", async () => {
-    const { ahead } = setup({ ios: many("i", 4) }, { directReadsPerType: 0 });
+    const { ahead } = setup({ ios: many("i", 4) }, { directReads: 0 });
     assert.deepStrictEqual(await ahead.take("ios", "i3"), { id: "i3", v: 3 });
     assert.strictEqual(await ahead.take("ios", "i3"), undefined);
   });
 
   it("an id the listing does not have (created after it, or deleted) is read directly", async () => {
-    const { ahead } = setup({ ios: many("i", 2) }, { directReadsPerType: 0 });
+    const { ahead } = setup({ ios: many("i", 2) }, { directReads: 0 });
     assert.strictEqual(await ahead.take("ios", "new-one"), undefined);
   });
 
   it("a listing older than maxAgeInMs answers nothing more", async () => {
-    const { ahead, clock, listed } = setup({ ios: many("i", 5) }, { directReadsPerType: 0, maxAgeInMs: 30_000 });
+    const { ahead, clock, listed } = setup({ ios: many("i", 5) }, { directReads: 0, maxAgeInMs: 30_000 });
     assert.ok(await ahead.take("ios", "i0"));
     clock.t += 30_000;
     assert.ok(await ahead.take("ios", "i1"), "at exactly the age limit it still answers");
@@ -66,7 +93,7 @@ describe("unit: refresh read-ahead", () => {
   });
 
   it("a failed listing is not an error: the reads go direct", async () => {
-    const { ahead, listed } = setup({ ios: many("i", 3) }, { directReadsPerType: 0, fail: true });
+    const { ahead, listed } = setup({ ios: many("i", 3) }, { directReads: 0, fail: true });
     assert.strictEqual(await ahead.take("ios", "i0"), undefined);
     assert.strictEqual(await ahead.take("ios", "i1"), undefined);
     assert.deepStrictEqual(listed, ["ios"], "one attempt per run");
