@@ -17,7 +17,10 @@
 
 /** Options of {@link ReadAhead}. */
 export interface ReadAheadOptions {
-  /** Reads (of all types together) that go direct before types are listed. @default 8 */
+  /**
+   * Reads (of all types together) that go direct before types are listed. Below the engine's 8 reads in
+   * flight, so in a large refresh the first direct reads and the listings share one round trip. @default 4
+   */
   readonly directReads?: number;
   /** How long a listing answers reads. @default 30000 */
   readonly maxAgeInMs?: number;
@@ -42,6 +45,8 @@ interface Listing<T, A> {
 /** The listings of one provider run (see above); owned by the run, passed by hand. */
 export class ReadAhead<T extends { readonly id: string }, A = unknown> {
   private reads = 0;
+  /** Types read so far, in order. */
+  private readonly seen = new Set<string>();
   private readonly listings = new Map<string, Promise<Listing<T, A> | undefined>>();
   private readonly directReads: number;
   private readonly maxAgeInMs: number;
@@ -52,24 +57,23 @@ export class ReadAhead<T extends { readonly id: string }, A = unknown> {
     private readonly list: (typeName: string) => Promise<readonly Listed<T, A>[]>,
     options: ReadAheadOptions = {},
   ) {
-    this.directReads = options.directReads ?? 8;
+    this.directReads = options.directReads ?? 4;
     this.maxAgeInMs = options.maxAgeInMs ?? 30_000;
     this.now = options.now ?? Date.now;
   }
 
   /**
    * The object `id` of `typeName` from a listing, or `undefined`: read it directly. Counts the read;
-   * after `directReads` reads, a read of a type not yet listed starts its listing, and later reads wait for it.
+   * the first read past `directReads` lists every type read so far, a later read of a new type lists that
+   * type, and reads wait for their type's listing.
    */
   async take(typeName: string, id: string): Promise<T | undefined> {
     this.reads++;
-    let listing = this.listings.get(typeName);
-    if (!listing) {
-      if (this.reads <= this.directReads) return undefined;
-      listing = this.start(typeName);
-      this.listings.set(typeName, listing);
-    }
-    const found = await listing;
+    this.seen.add(typeName);
+    if (this.reads <= this.directReads) return undefined;
+    // Past the count: every type read so far is listed now, side by side, not one at its next read.
+    for (const t of this.seen) if (!this.listings.has(t)) this.listings.set(t, this.start(t));
+    const found = await this.listings.get(typeName);
     if (!this.young(found)) return undefined;
     const live = found.unread.get(id);
     found.unread.delete(id);

@@ -73,6 +73,14 @@ export const mutations: readonly Mutation[] = [
     tests: [unit("provider/readAhead")],
   },
   {
+    name: "read-ahead-lists-one-type-at-a-time",
+    means: "past the direct reads, only the type being read is listed; the types read before it wait for their own next read (listings one after another, not side by side)",
+    file: "provider/readAhead.ts",
+    search: "for (const t of this.seen) if (!this.listings.has(t)) this.listings.set(t, this.start(t));",
+    replace: "if (!this.listings.has(typeName)) this.listings.set(typeName, this.start(typeName));",
+    tests: [unit("provider/readAhead")],
+  },
+  {
     name: "expanded-assignments-unchecked",
     means: "an assignment set expanded by a refresh listing is taken as is, even when it lacks assignments the resource owns (a service that expands nothing would read as every assignment gone)",
     file: "provider/resources/profileAssignment.ts",

@@ -37,16 +37,18 @@ describe("unit: refresh read-ahead", () => {
     assert.deepStrictEqual(listed, ["ios"], "one listing for every later read of the type");
   });
 
-  it("counts the reads of all types together, and lists each type at its first read past the count", async () => {
-    const { ahead, listed } = setup({ ios: many("i", 4), android: many("a", 4), windows: many("w", 4) });
+  it("counts the reads of all types together; past the count it lists every type read so far at once, and a new type at its first read", async () => {
+    const { ahead, listed } = setup({ ios: many("i", 4), android: many("a", 4), windows: many("w", 4), mac: many("m", 2) });
     assert.strictEqual(await ahead.take("ios", "i0"), undefined);
     assert.strictEqual(await ahead.take("android", "a0"), undefined);
     assert.deepStrictEqual(listed, [], "two reads, of two types, go direct");
     assert.deepStrictEqual(await ahead.take("windows", "w0"), { id: "w0", v: 0 }, "the third read lists its type although it is the type's first");
+    assert.deepStrictEqual(listed, ["ios", "android", "windows"], "and the types read before it, side by side");
     assert.deepStrictEqual(await ahead.take("ios", "i1"), { id: "i1", v: 1 });
-    assert.deepStrictEqual(listed, ["windows", "ios"]);
+    assert.deepStrictEqual(await ahead.take("android", "a1"), { id: "a1", v: 1 });
+    assert.deepStrictEqual(await ahead.take("mac", "m1"), { id: "m1", v: 1 });
     assert.deepStrictEqual(await ahead.take("ios", "i2"), { id: "i2", v: 2 });
-    assert.deepStrictEqual(listed, ["windows", "ios"], "each type once");
+    assert.deepStrictEqual(listed, ["ios", "android", "windows", "mac"], "each type once");
   });
 
   it("answers an object's expanded assignments once, from a listing under way or done, and never lists for them", async () => {
