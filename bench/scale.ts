@@ -341,9 +341,8 @@ const backToBack: Op[] = [
 ];
 const changedCount = (n: number) => Math.min(CHANGED_ASSIGNED, Math.ceil(n / 10));
 const resourcesOf = (n: number) => n + Math.ceil(n / 10) + 2;
-/** Profile i has platform i % 6, so each of the six Graph types holds about n / 6 profiles. */
-const minimumRefreshReads = (n: number) =>
-  PLATFORMS.reduce((pages, _, p) => pages + Math.ceil(Math.ceil((n - p) / PLATFORMS.length) / 999), 0) + Math.ceil(n / 10) + 2;
+/** Profile i has platform i % 6, so each of the six Graph types holds about n / 6 profiles; assignment sets come with their page. */
+const minimumRefreshReads = (n: number) => PLATFORMS.reduce((pages, _, p) => pages + Math.ceil(Math.ceil((n - p) / PLATFORMS.length) / 999), 0) + 2;
 
 /** What the emulator saw during one operation. */
 interface Traffic {
@@ -388,7 +387,7 @@ export function pacedFloorS(noopS: number, count: number, perWindow: number): nu
  * The floor of an operation from the requests it needs at least, never from what we sent: a create or
  * a delete is one write per resource, an update one per changed profile, a preview none, and a refresh
  * the fewest reads that can return every resource: a list page per Graph type of profile (up to 999
- * profiles each, `isof(type)`), a read per assignment set and one per scope tag (each its own object).
+ * profiles each, `isof(type)`, their assignment sets expanded with them) and one per scope tag (each its own object).
  */
 function floorS(op: OpName, n: number, noopS: number): number {
   const resources = resourcesOf(n);
@@ -584,7 +583,7 @@ async function main(): Promise<void> {
     "no-op = the same program on a provider that answers at once, built like ours (a thin provider module of the same length, the same " +
       "inputs, and our outputs per resource, so the state has our size); its state size is printed per section. " +
       `ratio = wall / floor; floor = the no-op time, or the paced sliding-window floor when the requests an operation needs at least ` +
-      `(a write per created or deleted resource, one per changed profile; for refresh, a list page per Graph type of profile, a read per assignment set and per scope tag) do not fit one window ` +
+      `(a write per created or deleted resource, one per changed profile; for refresh, a list page per Graph type of profile with its profiles' assignment sets, and a read per scope tag) do not fit one window ` +
       `(${WRITES_PER_WINDOW} writes, ${REQUESTS_PER_WINDOW} requests per ${WINDOW_S} s): request i starts at the no-op's pace but not before ` +
       `${WINDOW_S} s after request i − ${WRITES_PER_WINDOW} (resp. ${REQUESTS_PER_WINDOW}). ` +
       "requests = what Intune counts (each $batch sub-request, not the envelope; 429s excluded); round trips = HTTP requests to Graph; " +

@@ -8,7 +8,7 @@ echo "==> build"
 npm run --silent build
 # Tests, benchmarks and scripts are type-checked too (mocha runs them transpile-only). The check runs
 # beside the steps below (it needs a core for half a minute and nothing waits for it); its result is
-# read before the tests start.
+# read before the e2e tier starts.
 typecheck_log="$(mktemp "${TMPDIR:-/tmp}/pulumi-intune-typecheck-XXXXXX")"
 ./node_modules/.bin/tsc -p tsconfig.test.json >"$typecheck_log" 2>&1 &
 typecheck_pid=$!
@@ -35,27 +35,39 @@ export PULUMI_INTUNE_TEST_CA_DIR="$packdir/test-ca"
 node -e 'require("./dist/emulator").ensureCertificates(process.argv[1])' "$PULUMI_INTUNE_TEST_CA_DIR"
 export NODE_EXTRA_CA_CERTS="$PULUMI_INTUNE_TEST_CA_DIR/ca.pem"
 
-echo "==> type check of tests, benchmarks and scripts"
-if ! wait "$typecheck_pid"; then cat "$typecheck_log"; rm -f "$typecheck_log"; exit 1; fi
-rm -f "$typecheck_log"
+typecheck_passed() {
+  echo "==> type check of tests, benchmarks and scripts"
+  if ! wait "$typecheck_pid"; then cat "$typecheck_log"; rm -f "$typecheck_log"; return 1; fi
+  rm -f "$typecheck_log"
+}
 
 if [ "$#" -gt 0 ]; then
+  typecheck_passed || exit 1
   echo "==> mocha $*"
   exec npx mocha --config .mocharc.json --timeout 60000 "$@"
 fi
+
+logs="$packdir/logs"
+mkdir -p "$logs"
+status=0
+# The unit and integration tier runs beside everything that follows: it waits on sockets, timers and child
+# processes more than it computes, so on two cores it fits into the gaps of the workspace install and the
+# e2e tier. It needs neither the packed package nor the e2e workspace. Its output follows the e2e's.
+echo "==> mocha unit and integration (beside the rest; its output follows)"
+# Its own process group (setsid), so that a failed type check can stop all of it.
+setsid ./node_modules/.bin/mocha --config .mocharc.json --timeout 60000 "test/unit/**/*.test.ts" "test/integration/**/*.test.ts" >"$logs/serial.txt" 2>&1 &
+serial_pid=$!
 
 echo "==> e2e workspace (the packed package installed once, shared by the parallel e2e workers)"
 export PULUMI_INTUNE_E2E_WORKSPACE="$(npx ts-node --transpile-only -P tsconfig.test.json -e 'process.stdout.write(require("./test/e2e/harness").e2eWorkspace())')"
 trap 'rm -rf "$packdir" "$PULUMI_INTUNE_E2E_WORKSPACE"' EXIT
 
-logs="$packdir/logs"
-mkdir -p "$logs"
-status=0
-# The unit and integration tier runs beside the e2e tier: it waits on sockets, timers and child processes
-# more than it computes, so on two cores it fits into the e2e tier's gaps. Its output follows the e2e's.
-echo "==> mocha unit and integration (beside e2e; its output follows)"
-npx mocha --config .mocharc.json --timeout 60000 "test/unit/**/*.test.ts" "test/integration/**/*.test.ts" >"$logs/serial.txt" 2>&1 &
-serial_pid=$!
+# A type error fails the run before the e2e tier starts (and stops the tier already running).
+if ! typecheck_passed; then
+  kill -- "-$serial_pid" 2>/dev/null || true
+  wait "$serial_pid" 2>/dev/null || true
+  exit 1
+fi
 # e2e files are independent (each has its own emulator and stack): run them side by side, the longest
 # first (measured), so that no long file starts last and runs alone; any file not listed follows.
 slowest_first=(emailProfiles assignments fleet faultMatrix scopeTag secureEmail.schema tenantTruth.sparse tenantTruth.live tenantTruth.schema policy review drift secureEmail.live export)

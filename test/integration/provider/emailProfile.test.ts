@@ -93,13 +93,15 @@ describe("integration: EmailProfile handler", function () {
 
   it("refresh reads a profile alone, and its links too once its settings can use one (an out-of-band certificate shows)", async () => {
     const profiles = "/deviceManagement/deviceConfigurations";
+    // Each refresh is its own provider run (a run that has read many profiles lists them instead; readAhead.ts).
+    const refreshRun = () => new ProviderRun(resolveSettings((k) => emu.config[k], {}), { graphOptions: { maxAttempts: 3, baseDelayInMs: 10 } });
     const scep = (await client.graph("POST", profiles, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "SCEP for refresh", scepServerUrls: ["https://scep.contoso.com"] })).body.id as string;
     const news = await checked(inputs("iosIpados", { displayName: "Integration refresh economy" }));
     const { id, outs } = await handler("EmailProfile", run).create(news);
     // Each GET Intune counts: plain requests and $batch sub-requests, not the envelope.
     const gets = async () => graphCalls(await client.requests()).filter((r) => r.method === "GET").map((r) => r.path.replace(id, "{id}"));
     await client.clearRequests();
-    await handler("EmailProfile", run).read(id, outs!);
+    await handler("EmailProfile", refreshRun()).read(id, outs!);
     assert.deepStrictEqual(await gets(), [`/beta${profiles}/{id}`]);
 
     // In the portal: certificate authentication with a SCEP profile.
@@ -107,7 +109,7 @@ describe("integration: EmailProfile handler", function () {
     assert.strictEqual((await client.graph("PATCH", `${profiles}/${id}`, { "@odata.type": odataType, authenticationMethod: "certificate" })).status, 204);
     const ref = await client.graph("PUT", `${profiles}/${id}/microsoft.graph.iosEasEmailProfileConfiguration/identityCertificate/$ref`, { "@odata.id": `${emu.info.graphEndpoint}/beta${profiles}/${scep}` });
     assert.ok(ref.status < 300, JSON.stringify(ref.body));
-    const read = await handler("EmailProfile", run).read(id, outs!);
+    const read = await handler("EmailProfile", refreshRun()).read(id, outs!);
     assert.strictEqual(read.inputs!.identityCertificateId, scep);
     assert.strictEqual(read.inputs!.settings.authenticationMethod, "certificate");
   });
