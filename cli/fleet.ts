@@ -19,6 +19,7 @@ import {
   type TenantResult,
   type WaveResult,
 } from "./fleetReport";
+import { installedProvider } from "./fleetRefresh";
 import { type FleetContext, knownStacks, type PollOptions, pulumiCommand, tenantDrift, tenantPreview, tenantStatus, tenantUp, waveOf } from "./fleetRun";
 
 export interface FleetIo {
@@ -105,7 +106,14 @@ async function runTenant(ctx: FleetContext, op: FleetOperation, stack: string, p
 export async function runFleet(o: FleetOptions, io: FleetIo): Promise<FleetReport> {
   const op = o.operation as FleetOperation;
   if (!fs.existsSync(path.join(o.cwd, "Pulumi.yaml"))) throw new Error(`${o.cwd} has no Pulumi.yaml: \`--cwd\` is the directory of the fleet's Pulumi program`);
-  const ctx: FleetContext = { cwd: o.cwd, env: io.env, command: await pulumiCommand(io.env), workspaceGate: new Mutex(), log: (l) => io.stderr(`${l}\n`) };
+  const ctx: FleetContext = {
+    cwd: o.cwd,
+    env: io.env,
+    command: await pulumiCommand(io.env),
+    workspaceGate: new Mutex(),
+    log: (l) => io.stderr(`${l}\n`),
+    ...(op === "drift" ? { provider: installedProvider(o.cwd) } : {}),
+  };
   const known = await knownStacks(ctx);
   const selection = selectStacks(o.stacks!, [...known.backend, ...known.configFiles]);
   const stacks = shardStacks(selection.stacks, o.shard);

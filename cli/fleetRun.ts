@@ -9,6 +9,7 @@ import { type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/
 import { resolveSettings } from "../provider/config";
 import { GraphApi } from "../provider/graph";
 import { driftFromRefresh } from "./drift";
+import { type InstalledProvider, refreshableInProcess, refreshDigest, type StateDeployment } from "./fleetRefresh";
 import { mandatoryKeys, mandatoryViolations } from "../protocol/baseline";
 import { Mutex, WAVE_KEY } from "./fleetPlan";
 import type { TenantResult } from "./fleetReport";
@@ -25,6 +26,8 @@ export interface FleetContext {
   workspaceGate: Mutex;
   /** Progress lines (stderr). */
   log: (line: string) => void;
+  /** The program's installed pulumi-intune, for refreshes without an engine (fleetRefresh.ts); none: the engine refreshes. */
+  provider?: InstalledProvider;
 }
 
 /** The Pulumi CLI: `PULUMI_BIN` (…/bin/pulumi, as for `drift`) or the `pulumi` on PATH; asked for its version once. */
@@ -150,11 +153,37 @@ async function checkBaseline(ctx: FleetContext, s: Stack): Promise<void> {
 
 export async function tenantDrift(ctx: FleetContext, name: string): Promise<TenantResult> {
   const s = await openStack(ctx, name, { exists: true });
+  const digest = (await refreshWithoutEngine(ctx, s)) ?? (await refreshByEngine(ctx, s));
+  const drift = driftFromRefresh(name, digest);
+  return { stack: name, outcome: drift.drifted.length > 0 ? "attention" : "clean", drift };
+}
+
+/** The refresh preview of a stack that is all pulumi-intune's, read by the fleet itself (fleetRefresh.ts); else `undefined`. */
+async function refreshWithoutEngine(ctx: FleetContext, s: Stack): Promise<PreviewDigest | undefined> {
+  if (!ctx.provider) return undefined;
+  let deployment: StateDeployment;
+  try {
+    deployment = ((await s.exportStack()) as { deployment?: StateDeployment }).deployment ?? {};
+  } catch (e) {
+    throw new TenantError(`reading the stack failed: ${failureText(e, [])}`);
+  }
+  if (!refreshableInProcess(deployment)) {
+    ctx.log(`pulumi-intune fleet drift: ${s.name}: not all pulumi-intune's (or operations pending): the engine refreshes it`);
+    return undefined;
+  }
+  ctx.log(`pulumi-intune fleet drift: ${s.name}: read by the fleet's own provider run (no engine)`);
+  try {
+    return await refreshDigest(deployment, ctx.provider, ctx.env);
+  } catch (e) {
+    throw new TenantError(`reading the tenant failed: ${(e as Error).message}`);
+  }
+}
+
+async function refreshByEngine(ctx: FleetContext, s: Stack): Promise<PreviewDigest> {
   // `previewRefresh`, not `refresh({ previewOnly })`: the latter runs `pulumi stack history` after the refresh
   // for a summary we do not read, a second CLI start and backend read per tenant (bench/fleet.ts).
-  const { events } = await withEvents("pulumi refresh --preview-only", ctx, name, (onEvent) => s.previewRefresh({ onEvent }));
-  const drift = driftFromRefresh(name, digestFromEvents(events));
-  return { stack: name, outcome: drift.drifted.length > 0 ? "attention" : "clean", drift };
+  const { events } = await withEvents("pulumi refresh --preview-only", ctx, s.name, (onEvent) => s.previewRefresh({ onEvent }));
+  return digestFromEvents(events);
 }
 
 export async function tenantPreview(ctx: FleetContext, name: string): Promise<TenantResult> {

@@ -73,6 +73,22 @@ export const mutations: readonly Mutation[] = [
     tests: [unit("provider/readAhead")],
   },
   {
+    name: "fleet-refresh-keeps-state-inputs",
+    means: "fleet drift's own refresh keeps the state's inputs instead of what the provider read (no drift is ever found)",
+    file: "cli/fleetRefresh.ts",
+    search: "inputs: read.inputs ? { ...read.inputs, ...module } : inputs,",
+    replace: "inputs,",
+    tests: [integration("cli/fleetRefresh")],
+  },
+  {
+    name: "fleet-refresh-takes-any-stack",
+    means: "fleet drift reads every stack itself, also one with another provider's resources (which it cannot read: they would never show drift)",
+    file: "cli/fleetRefresh.ts",
+    search: "if ((d.pending_operations ?? []).length > 0) return false;",
+    replace: "return true;",
+    tests: [unit("cli/fleetRefresh")],
+  },
+  {
     name: "read-ahead-lists-one-type-at-a-time",
     means: "past the direct reads, only the type being read is listed; the types read before it wait for their own next read (listings one after another, not side by side)",
     file: "provider/readAhead.ts",
