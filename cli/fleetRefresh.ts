@@ -82,6 +82,22 @@ export function revealed(value: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, revealed(v)]));
 }
 
+/**
+ * A provider's answer as the engine records it: through protobuf structs into Go maps and back to JSON, so
+ * object keys sorted and undefined members gone (the state export has them that way, and drift compares JSON).
+ */
+export function asEngineRecords(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : asEngineRecords(v)));
+  if (!value || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => [k, asEngineRecords(o[k])]),
+  );
+}
+
 /** The engine's parallelism for refresh reads (4 × CPUs, as on our 2-core machines). */
 const READS_IN_FLIGHT = 8;
 
@@ -126,12 +142,9 @@ export async function refreshDigest(deployment: StateDeployment, provider: Insta
       }
       // What Pulumi's dynamic-provider host adds to a read's answer: the provider module of the old outputs.
       const module = { [ProtocolKeys.providerModule]: outputs[ProtocolKeys.providerModule] };
-      steps.push({
-        op: "refresh",
-        urn: r.urn,
-        oldState,
-        newState: { id: read.id, inputs: read.inputs ? { ...read.inputs, ...module } : inputs, outputs: { ...(read.props ?? {}), ...module } },
-      });
+      const newInputs = read.inputs ? asEngineRecords({ ...read.inputs, ...module }) : inputs;
+      const newOutputs = asEngineRecords({ ...(read.props ?? {}), ...module });
+      steps.push({ op: "refresh", urn: r.urn, oldState, newState: { id: read.id, inputs: newInputs as Record<string, unknown>, outputs: newOutputs as Record<string, unknown> } });
     }
   };
   await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, work.length) }, reader));

@@ -76,8 +76,16 @@ export const mutations: readonly Mutation[] = [
     name: "fleet-refresh-keeps-state-inputs",
     means: "fleet drift's own refresh keeps the state's inputs instead of what the provider read (no drift is ever found)",
     file: "cli/fleetRefresh.ts",
-    search: "inputs: read.inputs ? { ...read.inputs, ...module } : inputs,",
-    replace: "inputs,",
+    search: "const newInputs = read.inputs ? asEngineRecords({ ...read.inputs, ...module }) : inputs;",
+    replace: "const newInputs = inputs;",
+    tests: [integration("cli/fleetRefresh")],
+  },
+  {
+    name: "fleet-refresh-keeps-key-order",
+    means: "fleet drift's own refresh compares what the provider read in its own key order with the state's sorted keys (every object in a list reads as drift)",
+    file: "cli/fleetRefresh.ts",
+    search: "      .sort()\n",
+    replace: "",
     tests: [integration("cli/fleetRefresh")],
   },
   {

@@ -17,6 +17,9 @@ import { startTestEmulator, type TestEmulator } from "../../support/testEmulator
 const source: InstalledProvider = { handler, newRun: (get, env) => new ProviderRun(() => resolveSettings(get, env)) };
 const secret = (v: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(v) });
 const PROVIDER_URN = "urn:pulumi:t::fleet::pulumi:providers:pulumi-nodejs::default";
+/** Keys sorted at every level, by hand (not with the code under test). */
+const sorted = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sorted(x)])) : v;
 
 describe("integration: fleet drift reads a stack without an engine", function () {
   this.timeout(60_000);
@@ -37,7 +40,10 @@ describe("integration: fleet drift reads a stack without an engine", function ()
       const checked = await h.check({}, news);
       assert.deepStrictEqual(checked.failures ?? [], []);
       const created = await h.create(checked.inputs);
-      resources.push({ urn: `urn:pulumi:t::fleet::${typeToken(kind)}::${name}`, type: typeToken(kind), custom: true, id: created.id, inputs: { ...checked.inputs, ...module }, outputs: { ...created.outs, ...module }, provider: `${PROVIDER_URN}::p1` });
+      // As `stack export` prints them: JSON from Go maps, every object's keys sorted.
+      resources.push(
+        JSON.parse(JSON.stringify({ urn: `urn:pulumi:t::fleet::${typeToken(kind)}::${name}`, type: typeToken(kind), custom: true, id: created.id, inputs: sorted({ ...checked.inputs, ...module }), outputs: sorted({ ...created.outs, ...module }), provider: `${PROVIDER_URN}::p1` })),
+      );
       return created.id;
     };
     const ios = await make("EmailProfile", "ios-mail", inputs("iosIpados", { displayName: "Fleet iOS" }));
