@@ -4,7 +4,7 @@
 // at concurrency 4) and the peak memory of the whole fleet run (the CLI, every `pulumi` and provider
 // process below it; target ≤ 2 GB). One emulator per tenant, one Azurite as the shared state backend.
 //   npm run bench:fleet -- [--tenants 10] [--profiles 50] [--latency 150] [--concurrency 4] [--profile]
-// (--profile adds \`fleet drift --concurrency 1\`: the Automation API's own cost per tenant, apart from concurrency)
+// (--profile adds \`fleet drift --concurrency 1\`: the fleet's own way of reading a tenant, apart from concurrency)
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
