@@ -4,6 +4,7 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { digestFromEvents } from "../../cli/fleetRun";
 import { createServer } from "../../emulator";
 import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
@@ -191,21 +192,21 @@ export class PulumiProject {
   private exampleConfigKeys = new Set<string>();
 
   /**
-   * Sets the example's own stack config (project namespace) to exactly these keys, as a person would
-   * with `pulumi config set`: strings as they are, objects and lists as structured values. Keys set by
-   * an earlier call and absent now are removed.
+   * Sets the example's own stack config (project namespace) to exactly these keys, in the stack's config
+   * file (`Pulumi.<stack>.yaml`) as a person editing it would: strings as they are, objects and lists as
+   * structured values (what `pulumi config set --path` writes). Keys set by an earlier call and absent now
+   * are removed. The file, not `pulumi config set-all`: each `pulumi` start costs 0.4 CPU-s, and the e2e tier
+   * changes config some 40 times; the program reads the same values either way (the engine reads this file).
    */
   async setConfig(values: Record<string, unknown>): Promise<void> {
     const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(this.dir, "Pulumi.yaml"), "utf8"))![1];
+    const file = path.join(this.dir, `Pulumi.${this.stack}.yaml`);
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, unknown> = { ...(doc.config ?? {}) };
+    for (const k of this.exampleConfigKeys) delete config[`${project}:${k}`];
     const entries = Object.entries(values).filter(([, v]) => v !== undefined);
-    const gone = [...this.exampleConfigKeys].filter((k) => !entries.some(([key]) => key === k));
-    if (gone.length > 0) await this.ok(["config", "rm-all", ...gone]);
-    if (entries.length > 0) {
-      const json = Object.fromEntries(
-        entries.map(([k, v]) => [`${project}:${k}`, typeof v === "string" ? { value: v, secret: false } : { value: JSON.stringify(v), objectValue: v, secret: false }]),
-      );
-      await this.ok(["config", "set-all", "--json", JSON.stringify(json)]);
-    }
+    for (const [k, v] of entries) config[`${project}:${k}`] = v;
+    fs.writeFileSync(file, yaml.dump({ ...doc, config }, { lineWidth: -1 }));
     this.exampleConfigKeys = new Set(entries.map(([k]) => k));
   }
 
