@@ -9,11 +9,11 @@
 // operations, a pulumi-intune the program cannot load) takes the engine path (fleetRun.ts). The fleet e2e
 // test compares this path's report with `pulumi-intune drift` (the engine's) on the same tenant.
 import * as path from "path";
-import { DECLARED_RESOURCES_TYPE, ProtocolKeys, type ResourceKind, typeToken } from "../protocol";
+import { DECLARED_RESOURCES_TYPE, ProtocolKeys, userKindOfType } from "../protocol";
 import type * as ConfigModule from "../provider/config";
 import type * as DispatchModule from "../provider/dispatch";
 import type * as RunModule from "../provider/run";
-import type { PreviewDigest, PreviewStep } from "./previewJson";
+import { type PreviewDigest, type PreviewStep, SECRET_SIGNATURE, SECRET_SIGNATURE_KEY } from "./previewJson";
 
 /** The provider code a program's engine would load: its `handler`, and how to make a run from provider config. */
 export interface InstalledProvider {
@@ -53,8 +53,6 @@ export interface StateDeployment {
   pending_operations?: unknown[];
 }
 
-const KINDS: readonly ResourceKind[] = ["ScopeTag", "EmailProfile", "ProfileAssignment", "TrustedRootCertificate", "CertificateProfile"];
-const KIND_BY_TYPE = new Map(KINDS.map((k) => [typeToken(k), k]));
 const NODEJS_PROVIDER = "pulumi:providers:pulumi-nodejs";
 
 /**
@@ -63,19 +61,15 @@ const NODEJS_PROVIDER = "pulumi:providers:pulumi-nodejs";
  */
 export function refreshableInProcess(d: StateDeployment): boolean {
   if ((d.pending_operations ?? []).length > 0) return false;
-  return (d.resources ?? []).every((r) => !r.delete && (!r.custom || KIND_BY_TYPE.has(r.type) || r.type === DECLARED_RESOURCES_TYPE || r.type === NODEJS_PROVIDER));
+  return (d.resources ?? []).every((r) => !r.delete && (!r.custom || userKindOfType(r.type) !== undefined || r.type === DECLARED_RESOURCES_TYPE || r.type === NODEJS_PROVIDER));
 }
-
-// How `stack export --show-secrets` writes a secret (Pulumi's secret signature).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** State values as the engine hands them to a provider that accepts no secrets: secrets revealed. */
 export function revealed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(revealed);
   if (!value || typeof value !== "object") return value;
   const o = value as Record<string, unknown>;
-  if (o[SIG_KEY] === SECRET_SIG) {
+  if (o[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE) {
     if (typeof o.plaintext !== "string") throw new Error("the state has a secret without its plaintext (export it with --show-secrets)");
     return revealed(JSON.parse(o.plaintext));
   }
@@ -124,7 +118,7 @@ export async function refreshDigest(deployment: StateDeployment, provider: Insta
     return run;
   };
   const work = resources.flatMap((r) => {
-    const kind = KIND_BY_TYPE.get(r.type);
+    const kind = userKindOfType(r.type);
     return kind && r.id ? [{ r, kind, id: r.id }] : [];
   });
   const steps: PreviewStep[] = [];

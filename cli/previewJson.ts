@@ -4,6 +4,10 @@ import { parseFacts } from "../provider/impact/facts";
 
 export { DECLARED_RESOURCES_TYPE };
 
+/** How Pulumi marks a secret in JSON it prints (state exports, events): this key with this value beside the secret. */
+export const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
 export interface PreviewStep {
   op: string;
   urn: string;

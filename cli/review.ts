@@ -5,7 +5,7 @@ import { IMPACT_MARKER, type ImpactFact, quotedList } from "../provider/impact/f
 import { isUnknown } from "../provider/validation";
 import { type Finding, findings, type Severity, severities } from "./findings";
 import type { RuleViolation } from "./policyEvents";
-import { DECLARED_RESOURCES_TYPE, factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, valueAtPath } from "./previewJson";
+import { DECLARED_RESOURCES_TYPE, factsFromDigest, intuneKind, parseUrn, type PreviewDigest, type PreviewStep, SECRET_SIGNATURE_KEY, valueAtPath } from "./previewJson";
 
 /** What `--fail-on` can gate on. */
 export const failOnKinds = ["replace", "delete", "impact", "create", "update"] as const;
@@ -53,12 +53,11 @@ export interface ReviewReport {
   policy?: PolicyOutcome;
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const secretKeys = /secret|password|token|key$/i;
 
 /** Masks secrets: Pulumi's secret markers, "[secret]" placeholders and values of secret-looking keys. */
 export function mask(value: unknown, key = ""): unknown {
-  if (value && typeof value === "object" && !Array.isArray(value) && SECRET_SIG in (value as object)) return "[secret]";
+  if (value && typeof value === "object" && !Array.isArray(value) && SECRET_SIGNATURE_KEY in (value as object)) return "[secret]";
   if (typeof value === "string" && key && secretKeys.test(key)) return "[secret]";
   if (Array.isArray(value)) return value.map((v) => mask(v));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));

@@ -93,7 +93,7 @@ export class ProviderRun {
   private async listForReads(typeName: string): Promise<Listed<LiveConfiguration, LiveAssignment>[]> {
     if (!this.expandRefused) {
       try {
-        const rows = await this.graph.list<LiveConfiguration>(profilesPath, { filter: isOfType(typeName), top: 999, expand: "assignments" });
+        const rows = await this.listOfType<LiveConfiguration>(typeName, "assignments");
         return rows.map(({ assignments, "assignments@odata.context": _context, ...object }) => ({
           object: object as LiveConfiguration,
           ...(Array.isArray(assignments) ? { assignments: assignments as LiveAssignment[] } : {}),
@@ -106,9 +106,9 @@ export class ProviderRun {
     return (await this.listOfType<LiveConfiguration>(typeName)).map((object) => ({ object }));
   }
 
-  /** Every device configuration of one Graph type, all pages. */
-  private listOfType<T extends LiveObject>(typeName: string): Promise<T[]> {
-    return this.graph.list<T>(profilesPath, { filter: isOfType(typeName), top: 999 });
+  /** Every device configuration of one Graph type, all pages, with the navigation `expand` when given. */
+  private listOfType<T extends LiveObject>(typeName: string, expand?: string): Promise<T[]> {
+    return this.graph.list<T>(profilesPath, { filter: isOfType(typeName), top: 999, ...(expand ? { expand } : {}) });
   }
 }
 
