@@ -8,7 +8,9 @@
 //    unanswered create left behind) and the objects this run took over (so a delete later in the same
 //    run never removes what another resource now owns);
 //  - the impact analysis (impact/state.ts).
+import { certificatePlatforms } from "./certificates/platforms";
 import type { IntuneProviderSettings } from "./config";
+import { emailPlatforms } from "./email/platforms";
 import { GraphApi, type GraphApiOptions } from "./graph";
 import { ImpactState } from "./impact/state";
 import { profilesPath } from "./paths";
@@ -49,7 +51,7 @@ export class ProviderRun {
     private readonly settingsSource: IntuneProviderSettings | (() => IntuneProviderSettings),
     private readonly options: ProviderRunOptions = {},
   ) {
-    this.readAhead = new ReadAhead((typeName) => this.listForReads(typeName), options.readAhead);
+    this.readAhead = new ReadAhead((typeName) => this.listForReads(typeName), { allTypes: readTypeNames, ...options.readAhead });
   }
 
   /** The run's settings (resolved on first use). */
@@ -111,5 +113,11 @@ export class ProviderRun {
     return this.graph.list<T>(profilesPath, { filter: isOfType(typeName), top: 999, ...(expand ? { expand } : {}) });
   }
 }
+
+/** Every Graph type whose `read` asks the read-ahead: e-mail profiles, certificate profiles and trusted roots. */
+const readTypeNames: readonly string[] = [
+  ...Object.values(emailPlatforms).map((p) => p.typeName),
+  ...Object.values(certificatePlatforms).flatMap((p) => [p.trustedRoot, ...Object.values(p.profiles)].map((info) => info.typeName)),
+];
 
 const isOfType = (typeName: string) => `isof('microsoft.graph.${typeName}')`;

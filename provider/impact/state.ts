@@ -50,6 +50,11 @@ export class ImpactState {
   readonly factsByUrn = new Map<string, ImpactFact[]>();
   /** Sentences already said per resource: the engine can ask about one resource twice (check and diff). */
   readonly said = new Set<string>();
+  /**
+   * The facts the stack record's `check` put into its inputs in this run (JSON), if it ran: only a diff of
+   * those is a change. A refresh diffs the record against the inputs of the last `up` without a check.
+   */
+  factsCarried?: string;
   /** Computations queued by `safely`, run by the stack record once the whole program is known. */
   readonly pending: (() => Promise<void>)[] = [];
 }

@@ -90,13 +90,16 @@ export const declaredResourcesHandler: ResourceHandler<DeclaredResourcesInputs, 
     // Sorted: impact work runs concurrently, and the same run must always read the same.
     for (const [urn, list] of [...run.impact.factsByUrn].sort(([a], [b]) => a.localeCompare(b)))
       facts[urn] = list.map((f) => JSON.stringify(f)).sort().map((j) => JSON.parse(j) as ImpactFact);
-    return { inputs: { ...declarations(news), [IMPACT_INPUT]: JSON.stringify(facts) } };
+    run.impact.factsCarried = JSON.stringify(facts);
+    return { inputs: { ...declarations(news), [IMPACT_INPUT]: run.impact.factsCarried } };
   },
-  async diff(_run, _id, _olds, news) {
-    // An update only when the run has impact facts: `pulumi preview --json` lists no `same` steps, and
-    // the review reads the facts from this step. Otherwise `same`: the engine keeps the new inputs anyway.
+  async diff(run, _id, _olds, news) {
+    // An update only when this run's check carried impact facts: `pulumi preview --json` lists no `same`
+    // steps, and the review reads the facts from this step. Otherwise `same` (the engine keeps the new
+    // inputs anyway), also in a refresh, which diffs the last `up`'s facts without a check: nothing
+    // changed then, and its summary must say so.
     const facts = news[IMPACT_INPUT] ?? "{}";
-    return { changes: facts !== "{}" };
+    return { changes: facts !== "{}" && facts === run.impact.factsCarried };
   },
   async create() {
     return { id: DECLARED_RESOURCES_NAME, outs: {} };

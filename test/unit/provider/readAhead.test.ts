@@ -9,7 +9,7 @@ type Assignment = { id: string };
 
 function setup(
   objects: Record<string, Obj[]>,
-  options: { directReads?: number; maxAgeInMs?: number; fail?: boolean; assignments?: Record<string, Assignment[]> } = {},
+  options: { directReads?: number; maxAgeInMs?: number; fail?: boolean; assignments?: Record<string, Assignment[]>; allTypes?: string[]; allTypesAfterReads?: number } = {},
 ) {
   const clock = fakeClock(1_000);
   const listed: string[] = [];
@@ -19,7 +19,7 @@ function setup(
       if (options.fail) throw new Error("503 from the listing");
       return (objects[typeName] ?? []).map((object) => ({ object, ...(options.assignments?.[object.id] ? { assignments: options.assignments[object.id] } : {}) }));
     },
-    { directReads: options.directReads ?? 2, maxAgeInMs: options.maxAgeInMs ?? 30_000, now: clock.now },
+    { directReads: options.directReads ?? 2, maxAgeInMs: options.maxAgeInMs ?? 30_000, now: clock.now, allTypes: options.allTypes, allTypesAfterReads: options.allTypesAfterReads },
   );
   return { clock, listed, ahead };
 }
@@ -49,6 +49,24 @@ describe("unit: refresh read-ahead", () => {
     assert.deepStrictEqual(await ahead.take("mac", "m1"), { id: "m1", v: 1 });
     assert.deepStrictEqual(await ahead.take("ios", "i2"), { id: "i2", v: 2 });
     assert.deepStrictEqual(listed, ["ios", "android", "windows", "mac"], "each type once");
+  });
+
+  it("past allTypesAfterReads lists every type of allTypes at once, so a type first met late in the state finds its listing done", async () => {
+    const objects = { ios: many("i", 8), android: many("a", 2), windows: many("w", 2) };
+    const { ahead, listed } = setup(objects, { allTypes: ["ios", "android", "windows", "mac"], allTypesAfterReads: 5 });
+    for (const id of ["i0", "i1", "i2", "i3", "i4"]) await ahead.take("ios", id);
+    assert.deepStrictEqual(listed, ["ios"], "up to the count, only types read so far");
+    assert.deepStrictEqual(await ahead.take("ios", "i5"), { id: "i5", v: 5 });
+    assert.deepStrictEqual(listed, ["ios", "android", "windows", "mac"], "the read past the count lists the rest of allTypes, types never read included");
+    assert.deepStrictEqual(await ahead.take("windows", "w1"), { id: "w1", v: 1 }, "a type met later is answered from the listing already made");
+    assert.deepStrictEqual(await ahead.takeAssignments("a0"), undefined, "an unexpanded listing vouches for no assignments");
+    assert.deepStrictEqual(listed, ["ios", "android", "windows", "mac"], "each type once");
+  });
+
+  it("without allTypes, a large run still lists only the types it reads", async () => {
+    const { ahead, listed } = setup({ ios: many("i", 8) }, { allTypesAfterReads: 1 });
+    for (const id of ["i0", "i1", "i2", "i3"]) await ahead.take("ios", id);
+    assert.deepStrictEqual(listed, ["ios"]);
   });
 
   it("answers an object's expanded assignments once, from a listing under way or done, and never lists for them", async () => {
