@@ -36,11 +36,14 @@ const { values: flags } = parseArgs({
     ops: { type: "string" },
     // Writes each operation's emulator request log as JSON there, to see where requests come from.
     dump: { type: "string" },
+    // Lockstep pairs per operation that leaves the state as it found it (previews, refresh): a few seconds
+    // each, where one sample of either side moves by 20 % with the machine; the medians are compared.
+    repeat: { type: "string", default: "3" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (flags.help) {
-  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--ops up,destroy] [--back-to-back] [--write] [--dump <dir>]\n  env: BENCH_SIZES, BENCH_LATENCIES");
+  console.log("usage: npm run bench -- [--sizes 200,1000] [--latencies 0,150] [--ops up,destroy] [--back-to-back] [--repeat 3] [--write] [--dump <dir>]\n  env: BENCH_SIZES, BENCH_LATENCIES");
   process.exit(0);
 }
 const listOf = (text: string, what: string): number[] =>
@@ -52,6 +55,8 @@ const listOf = (text: string, what: string): number[] =>
 const sizes = listOf(flags.sizes ?? process.env.BENCH_SIZES ?? "200,1000", "--sizes");
 const latencies = listOf(flags.latencies ?? process.env.BENCH_LATENCIES ?? "0,150", "--latencies");
 if (sizes.some((n) => n < 10)) throw new Error("--sizes: at least 10 profiles (every 10th is assigned)");
+const repeat = listOf(flags.repeat!, "--repeat")[0];
+if (!(repeat >= 1)) throw new Error(`--repeat: at least 1, got "${flags.repeat}"`);
 
 // ------------------------------------------------------------------------------------------ programs
 
@@ -242,6 +247,13 @@ interface OpRun {
   output: string;
 }
 
+/** The run of median wall time (the upper median of an even count), with the highest provider RSS of all. */
+function median(runs: readonly OpRun[]): OpRun {
+  const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
+  const rss = runs.map((x) => x.rssMb).filter((x): x is number => x !== undefined);
+  return { ...sorted[Math.floor(sorted.length / 2)], rssMb: rss.length ? Math.max(...rss) : undefined };
+}
+
 /** One Pulumi project with a file backend in the e2e workspace (which has the packed pulumi-intune). */
 class Project {
   readonly dir: string;
@@ -325,13 +337,15 @@ interface Op {
   args: string[];
   /** Start with the service's windows empty (as if run alone); false: they remember the last operation. */
   freshWindows: boolean;
+  /** Leaves the state as it found it, so its pair runs `--repeat` times and the medians count. */
+  repeatable?: boolean;
 }
 const ops: Op[] = [
   { name: "up", label: () => "up (create)", args: ["up", "--yes", "--skip-preview"], freshWindows: true },
-  { name: "preview", label: () => "preview, no changes", args: ["preview"], freshWindows: true },
-  { name: "previewChanged", label: (n) => `preview, ${changedCount(n)} assigned changed`, args: ["preview"], freshWindows: true },
+  { name: "preview", label: () => "preview, no changes", args: ["preview"], freshWindows: true, repeatable: true },
+  { name: "previewChanged", label: (n) => `preview, ${changedCount(n)} assigned changed`, args: ["preview"], freshWindows: true, repeatable: true },
   { name: "upChanged", label: (n) => `up, ${changedCount(n)} assigned changed`, args: ["up", "--yes", "--skip-preview"], freshWindows: true },
-  { name: "refresh", label: () => "refresh", args: ["refresh", "--yes", "--skip-preview"], freshWindows: true },
+  { name: "refresh", label: () => "refresh", args: ["refresh", "--yes", "--skip-preview"], freshWindows: true, repeatable: true },
   { name: "destroy", label: () => "destroy", args: ["destroy", "--yes", "--skip-preview"], freshWindows: true },
 ];
 // --back-to-back: a command right after another one wrote to the same tenant (Intune's window remembers).
@@ -459,15 +473,21 @@ async function runPair(n: number, latencyMs: number, server: ReturnType<typeof c
         if (op.name === "previewChanged") await project.must(["config", "set", "hostSuffix", "x"]);
         if (op.name === "refresh") await project.must(["config", "rm", "hostSuffix"]);
       }
-      const base = await noop.run(op.args);
-      // Each operation starts with empty windows, as if run on its own (unless the op says otherwise),
-      // and with the latency queued for every request the emulator answers (each $batch sub-request too).
-      if (op.freshWindows) server.configure({ throttling: true });
-      server.clearFaults();
-      if (latencyMs > 0) server.injectFault({ fault: `latency;ms=${latencyMs}`, count: 1_000_000_000 });
-      server.clearRequests();
-      const r = await real.run(op.args);
-      server.clearFaults();
+      const samples: { noop: OpRun; ours: OpRun }[] = [];
+      for (let i = 0; i < (op.repeatable ? repeat : 1); i++) {
+        const noopRun = await noop.run(op.args);
+        // Each operation starts with empty windows, as if run on its own (unless the op says otherwise),
+        // and with the latency queued for every request the emulator answers (each $batch sub-request too).
+        if (op.freshWindows) server.configure({ throttling: true });
+        server.clearFaults();
+        if (latencyMs > 0) server.injectFault({ fault: `latency;ms=${latencyMs}`, count: 1_000_000_000 });
+        server.clearRequests();
+        samples.push({ noop: noopRun, ours: await real.run(op.args) });
+        server.clearFaults();
+      }
+      // The medians (of one sample for operations that change the state); exit codes from every run.
+      const base = { ...median(samples.map((x) => x.noop)), code: samples.find((x) => x.noop.code !== 0)?.noop.code ?? 0 };
+      const r = { ...median(samples.map((x) => x.ours)), code: samples.find((x) => x.ours.code !== 0)?.ours.code ?? 0 };
       const traffic = trafficOf(server.requests());
       if (flags.dump) {
         fs.mkdirSync(flags.dump, { recursive: true });
@@ -489,7 +509,8 @@ async function runPair(n: number, latencyMs: number, server: ReturnType<typeof c
         noopRssMb: base.rssMb,
         failed: failures.length ? failures.join("; ") : undefined,
       });
-      log(`  ${op.name}: ${r.wallS.toFixed(1)} s (no-op ${base.wallS.toFixed(1)} s, floor ${rows[rows.length - 1].floorS.toFixed(1)} s), ${traffic.roundTrips} round trips, ${traffic.requests} requests, ${traffic.identity} identity, ${traffic.throttled} × 429`);
+      const each = samples.length > 1 ? ` (runs: ${samples.map((x) => `${x.ours.wallS.toFixed(1)}/${x.noop.wallS.toFixed(1)}`).join(", ")})` : "";
+      log(`  ${op.name}: ${r.wallS.toFixed(1)} s (no-op ${base.wallS.toFixed(1)} s, floor ${rows[rows.length - 1].floorS.toFixed(1)} s)${each}, ${traffic.roundTrips} round trips, ${traffic.requests} requests, ${traffic.identity} identity, ${traffic.throttled} × 429`);
     }
   } finally {
     fs.rmSync(noop.dir, { recursive: true, force: true });
@@ -578,7 +599,8 @@ async function main(): Promise<void> {
       `load average at start ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}.`,
     "",
     "Commands: `pulumi up --yes --skip-preview`, `pulumi preview`, `pulumi config set hostSuffix x` + `pulumi preview` and `pulumi up`, " +
-      "`pulumi config rm hostSuffix` + `pulumi refresh --yes --skip-preview`, `pulumi destroy --yes --skip-preview`; plain-JS programs (`typescript: false`) for both providers.",
+      "`pulumi config rm hostSuffix` + `pulumi refresh --yes --skip-preview`, `pulumi destroy --yes --skip-preview`; plain-JS programs (`typescript: false`) for both providers. " +
+      `Previews and refresh leave the state as they found it: each runs as ${repeat} lockstep pair(s) (no-op, then ours), and the medians of each side count.`,
     "",
     "no-op = the same program on a provider that answers at once, built like ours (a thin provider module of the same length, the same " +
       "inputs, and our outputs per resource, so the state has our size); its state size is printed per section. " +

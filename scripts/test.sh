@@ -4,14 +4,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-echo "==> build"
-npm run --silent build
 # Tests, benchmarks and scripts are type-checked too (mocha runs them transpile-only). The check runs
-# beside the steps below (it needs a core for half a minute and nothing waits for it); its result is
-# read before the e2e tier starts.
+# beside the build and the steps after it (it needs a core for half a minute, the build needs the other,
+# and nothing waits for it); its result is read before the e2e tier starts.
 typecheck_log="$(mktemp "${TMPDIR:-/tmp}/pulumi-intune-typecheck-XXXXXX")"
 ./node_modules/.bin/tsc -p tsconfig.test.json >"$typecheck_log" 2>&1 &
 typecheck_pid=$!
+
+echo "==> build"
+npm run --silent build
 
 echo "==> pulumi toolchain"
 bin="$(bash scripts/pulumi-toolchain.sh | tail -n 1)"

@@ -84,10 +84,9 @@ export function tenantTruthSuite(dialect: "schema" | "live" | "sparse"): void {
       assert.deepStrictEqual(json.drifted.map((d: any) => d.name), ["ios-min"], "nothing else drifted");
 
       await project.ok(["refresh", "--yes", "--skip-preview"]);
-      const repair = changingSteps(await project.previewJson());
-      assert.deepStrictEqual(repair.map((s) => s.urn.split("::").pop()), ["ios-min"]);
       await emulator.clearRequests();
-      await project.up();
+      const repair = changingSteps(await project.upJson());
+      assert.deepStrictEqual(repair.map((s) => [s.op, s.urn.split("::").pop()]), [["update", "ios-min"]]);
       const patches = (await emulator.requests()).filter((r) => r.method === "PATCH");
       assert.strictEqual(patches.length, 1);
       const after = await byName("iOS: Exchange (minimal)");
