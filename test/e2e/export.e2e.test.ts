@@ -91,9 +91,9 @@ describe("e2e: export a tenant and adopt it with the real Pulumi CLI", function 
   it("`pulumi preview` and `pulumi refresh` afterwards show no changes", async () => {
     const preview = await project.previewJson();
     assert.deepStrictEqual(changingSteps(preview), [], JSON.stringify(changingSteps(preview), null, 1).slice(0, 4000));
-    const refresh = await project.refreshJson();
+    // --expect-no-changes: not one refresh step changes, so a preview after it would be empty as well.
+    const refresh = await project.refreshJson(["--expect-no-changes"]);
     assert.deepStrictEqual(driftFromRefresh(project.stack, refresh).drifted, []);
-    assert.deepStrictEqual(changingSteps(await project.previewJson()), []);
   });
 
   it("a second export, signed in with the stack's config, is byte-identical", async () => {

@@ -220,8 +220,8 @@ export class PulumiProject {
    * `refresh --preview-only --json` prints them (drift as `update` steps with old and new state), read
    * from the engine events the CLI streams. One Pulumi run where a preview-only refresh and a refresh took two.
    */
-  async refreshJson(): Promise<PreviewDigest> {
-    const r = await this.ok(["refresh", "--yes", "--skip-preview", "--json"]);
+  async refreshJson(extra: string[] = []): Promise<PreviewDigest> {
+    const r = await this.ok(["refresh", "--yes", "--skip-preview", "--json", ...extra]);
     const events = r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
     return { ...digestFromEvents(events), changeSummary: {} } as PreviewDigest;
   }

@@ -4,11 +4,11 @@
 // never writes, that the program type-checks, and that running it (Pulumi mocks, real provider handlers)
 // adopts everything without a single Graph write and with an empty diff afterwards.
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as ts from "typescript";
 import { PORTAL_ROOT_CERTIFICATES, SEEDED_GROUPS } from "../../../emulator";
 import { parseCommandLine } from "../../../cli/args";
 import { commands, exportOptions } from "../../../cli/commands";
@@ -20,6 +20,7 @@ import { EmulatorClient, type LoggedRequest } from "../../support/emulatorClient
 import { type PortalTenant, FILTERS, seedPortalTenant } from "../../support/portalTenant";
 import { startTestEmulator, type TestEmulator } from "../../support/testEmulator";
 import { runSourceCli } from "../../support/sourceBin";
+import { sharedCompilerHost } from "../../support/compilerHost";
 
 const repo = path.resolve(__dirname, "../../..");
 const writes = (log: LoggedRequest[]) =>
@@ -291,11 +292,12 @@ describe("integration: pulumi-intune export", function () {
         files: ["index.ts"],
       }),
     );
-    try {
-      execFileSync(path.join(repo, "node_modules/.bin/tsc"), ["-p", dir], { encoding: "utf8", stdio: "pipe" });
-    } catch (e) {
-      assert.fail(`tsc failed:\n${(e as { stdout?: string }).stdout}`);
-    }
+    // What `tsc -p` does with that tsconfig, in process (the declaration files parsed once per run).
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")) })!;
+    assert.deepStrictEqual(config.errors, []);
+    const program = ts.createProgram(config.fileNames, config.options, sharedCompilerHost(config.options));
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? "?"}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    assert.deepStrictEqual(errors, [], "the generated program type-checks");
   });
 
   it("adopts everything it exported without a Graph write, and leaves nothing to change", async () => {

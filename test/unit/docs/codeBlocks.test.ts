@@ -19,6 +19,7 @@ import * as ts from "typescript";
 import { parseCommandLine, usageText } from "../../../cli/args";
 import { commands } from "../../../cli/commands";
 import { emulatorOptions } from "../../../emulator/bin";
+import { sharedCompilerHost } from "../../support/compilerHost";
 
 const repo = path.resolve(__dirname, "../../..");
 const yaml: { load(text: string): any } = require("js-yaml");
@@ -64,7 +65,7 @@ export function typeCheck(blocks: readonly Block[]): string[] {
       fs.writeFileSync(f, b.text);
       return f;
     });
-    const program = ts.createProgram(files, {
+    const options: ts.CompilerOptions = {
       strict: true,
       noEmit: true,
       target: ts.ScriptTarget.ES2022,
@@ -74,7 +75,8 @@ export function typeCheck(blocks: readonly Block[]): string[] {
       skipLibCheck: true,
       baseUrl: repo,
       paths: { "pulumi-intune": ["index.ts"] },
-    });
+    };
+    const program = ts.createProgram(files, options, sharedCompilerHost(options));
     return ts.getPreEmitDiagnostics(program).map((d) => {
       const i = d.file ? files.indexOf(d.file.fileName) : -1;
       const at = i >= 0 && d.start !== undefined ? `${where(blocks[i])} (+${d.file!.getLineAndCharacterOfPosition(d.start).line + 1})` : (d.file?.fileName ?? "?");
