@@ -71,7 +71,7 @@ if ! typecheck_passed; then
 fi
 # e2e files are independent (each has its own emulator and stack): run them side by side, the longest
 # first (measured), so that no long file starts last and runs alone; any file not listed follows.
-slowest_first=(emailProfiles assignments fleet faultMatrix scopeTag secureEmail.schema tenantTruth.sparse tenantTruth.live tenantTruth.schema policy review drift secureEmail.live export)
+slowest_first=(emailProfiles assignments fleet faultMatrix scopeTag secureEmail.schema tenantTruth.sparse tenantTruth.live policy review drift secureEmail.live export)
 e2e_files=()
 for name in "${slowest_first[@]}"; do e2e_files+=("test/e2e/$name.e2e.test.ts"); done
 shopt -s globstar

@@ -1,8 +1,10 @@
-// Every platform's e-mail profile through the real Pulumi CLI: create, empty preview, one setting per
-// platform, a platform change (replace), drift both ways, certificates through $ref, destroy.
+// Every platform's e-mail profile through the real Pulumi CLI: create, empty preview, tenant truth under the
+// emulator's default (schema) dialect (tenantTruthSuite.ts), one setting per platform, a platform change
+// (replace), drift both ways, certificates through $ref, destroy.
 import * as assert from "assert";
 import type { EmulatorClient } from "../support/emulatorClient";
 import { changingSteps, type PulumiProject, useEmulatorStack } from "./harness";
+import { assertDeclaredOnlyCreates, tenantTruthAfterUp } from "./tenantTruthSuite";
 
 const emailTypes = [
   "iosEasEmailProfileConfiguration",
@@ -29,15 +31,22 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     await project.setConfig(v);
   };
 
-  useEmulatorStack("email-profiles", (s) => void ({ emulator, project } = s), { program: "javascript" });
+  useEmulatorStack("email-profiles", async (s) => {
+    ({ emulator, project } = s);
+    // The tenant-truth checks below are this file's for the schema dialect (tenantTruthSuite.ts).
+    const r = await emulator.config({ dialect: "schema" });
+    assert.strictEqual(r.status, 200, JSON.stringify(r.body));
+  }, { program: "javascript" });
 
-  it("previews twelve profiles and two scope tags without writing", async () => {
+  it("previews twelve profiles with their declared settings only and two scope tags, without writing", async () => {
     await emulator.clearRequests();
     const preview = await project.previewJson();
     assert.strictEqual(changingSteps(preview, "EmailProfile").filter((s) => s.op === "create").length, 12);
     assert.strictEqual(changingSteps(preview, "ScopeTag").length, 2);
     const writes = (await emulator.requests()).filter((r) => r.method !== "GET" && !/oauth2|\$batch/.test(r.path));
     assert.deepStrictEqual(writes, []);
+    // Tenant truth under the schema dialect: the declared settings only, no undeclared one carried as null.
+    assertDeclaredOnlyCreates(preview);
   });
 
   it("creates all of them, with no request the emulator rejects, and then previews zero changes", async () => {
@@ -56,6 +65,8 @@ describe("e2e: EmailProfile for every platform with the real Pulumi CLI", functi
     const again = await project.previewJson();
     assert.deepStrictEqual(changingSteps(again), [], JSON.stringify(changingSteps(again), null, 1));
   });
+
+  tenantTruthAfterUp("schema", () => ({ emulator, project }));
 
   it("changes one setting per platform and shows only that property", async () => {
     const changed = ["ios-min", "knox-min", "gmail-min", "nine-min", "win10-min", "wp81-min"];
