@@ -55,8 +55,8 @@ const listOf = (text: string, what: string): number[] =>
 const sizes = listOf(flags.sizes ?? process.env.BENCH_SIZES ?? "200,1000", "--sizes");
 const latencies = listOf(flags.latencies ?? process.env.BENCH_LATENCIES ?? "0,150", "--latencies");
 if (sizes.some((n) => n < 10)) throw new Error("--sizes: at least 10 profiles (every 10th is assigned)");
-const repeat = listOf(flags.repeat!, "--repeat")[0];
-if (!(repeat >= 1)) throw new Error(`--repeat: at least 1, got "${flags.repeat}"`);
+const repeat = Number(flags.repeat);
+if (!/^\d+$/.test(flags.repeat!) || repeat < 1) throw new Error(`--repeat: a whole number of at least 1, got "${flags.repeat}"`);
 
 // ------------------------------------------------------------------------------------------ programs
 
