@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { digestFromEvents } from "../../cli/fleetRun";
 import { createServer } from "../../emulator";
 import { EmulatorClient, type EmulatorInfo } from "../support/emulatorClient";
@@ -220,10 +221,8 @@ export class PulumiProject {
    * `refresh --preview-only --json` prints them (drift as `update` steps with old and new state), read
    * from the engine events the CLI streams. One Pulumi run where a preview-only refresh and a refresh took two.
    */
-  async refreshJson(extra: string[] = []): Promise<PreviewDigest> {
-    const r = await this.ok(["refresh", "--yes", "--skip-preview", "--json", ...extra]);
-    const events = r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
-    return { ...digestFromEvents(events), changeSummary: {} } as PreviewDigest;
+  refreshJson(extra: string[] = []): Promise<PreviewDigest> {
+    return this.stepsOf(["refresh", "--yes", "--skip-preview", "--json", ...extra]);
   }
 
   async up(extra: string[] = []): Promise<PulumiResult> {
@@ -235,10 +234,14 @@ export class PulumiProject {
    * come from the engine events the CLI streams. Where a test would preview only to see which resources
    * change and then run `up`, this is one Pulumi run instead of two: the engine takes the same steps.
    */
-  async upJson(): Promise<PreviewDigest> {
-    const r = await this.ok(["up", "--yes", "--skip-preview", "--json"]);
-    const events = r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
-    return { ...digestFromEvents(events), changeSummary: {} } as PreviewDigest;
+  upJson(): Promise<PreviewDigest> {
+    return this.stepsOf(["up", "--yes", "--skip-preview", "--json"]);
+  }
+
+  /** The steps of a `--json` run that is not a preview (the CLI streams engine events then, not a digest). */
+  private async stepsOf(args: string[]): Promise<PreviewDigest> {
+    const r = await this.ok(args);
+    return { ...digestFromEvents(engineEvents(r.stdout)), changeSummary: {} } as PreviewDigest;
   }
 
   stateFile(): string {
@@ -281,6 +284,14 @@ export interface PreviewDigest {
   }[];
   diagnostics?: { urn?: string; message: string; severity: string }[];
   changeSummary: Record<string, number>;
+}
+
+/** Engine events as the CLI writes them (`--json` outside previews, `--event-log` files): one JSON object per line. */
+export function engineEvents(lines: string): EngineEvent[] {
+  return lines
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as EngineEvent);
 }
 
 /** Steps that change something (not `same`), of our resource types only. */

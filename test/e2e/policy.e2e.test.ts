@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { EmulatorClient } from "../support/emulatorClient";
-import { type PulumiProject, runCli, useEmulatorStack } from "./harness";
+import { engineEvents, type PulumiProject, runCli, useEmulatorStack } from "./harness";
 
 const repo = path.resolve(__dirname, "../..");
 const GROUPS = { users: "5f1c6a0e-2b7d-4c1e-9a3f-0d8e1b2c3a41", otherUsers: "8a2d4e6f-3c5b-4d7a-8e9f-1a2b3c4d5e62", devices: "c3e5f7a9-4b6d-4e8f-9a1b-2c3d4e5f6a73" };
@@ -72,13 +72,7 @@ describe("e2e: the e-mail baseline policy pack with the real Pulumi CLI", functi
     const eventLog = path.join(project.dir, `events-${Date.now()}.jsonl`);
     const r = await project.pulumi(["preview", ...(json ? ["--json"] : []), "--policy-pack", path.join(project.dir, "pack"), ...(packConfig ? ["--policy-pack-config", packConfig] : []), "--event-log", eventLog]);
     assert.ok(fs.existsSync(eventLog), `no event log: pulumi preview exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-    const events = fs
-      .readFileSync(eventLog, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l))
-      .filter((e) => e.policyEvent)
-      .map((e) => e.policyEvent as PolicyEventLine);
+    const events: PolicyEventLine[] = engineEvents(fs.readFileSync(eventLog, "utf8")).flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
     return { ...r, output: r.stdout + r.stderr, events, eventLog };
   };
   // Rule, level and resource of each violation, once (a resource can break a rule more than once).
