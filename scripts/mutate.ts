@@ -113,6 +113,15 @@ export const mutations: readonly Mutation[] = [
     tests: [unit("provider/declaredResources")],
   },
   {
+    name: "update-reads-every-link",
+    means: "the read-back after an update reads every certificate link of the type, not the ones a refresh would read (four extra GETs per iOS profile update)",
+    file: "provider/resources/emailProfile.ts",
+    search: "return { outs: await snapshotAfterWrite(run, id, platform, declared, carried(news), links) };",
+    replace: "return { outs: await snapshotAfterWrite(run, id, platform, declared, carried(news), true || links) };",
+    tests: [integration("provider/emailProfile")],
+    grep: "an update reads back the profile",
+  },
+  {
     name: "read-ahead-never-lists-unread-types",
     means: "a large refresh lists only the types it has read so far: a type first met late in the state stops its reads for a listing's round trip",
     file: "provider/readAhead.ts",

@@ -4,7 +4,7 @@
 // when the state recorded one, or when the profile's own settings can use one (certificate or derived
 // credential authentication, any S/MIME setting on). What is not read: a link bound out of band on a
 // profile whose settings never use it, which has no effect on devices; it shows once a setting turns
-// it on, or on the next write's read-back.
+// it on. The read-back after an update reads the same links (only a create or an adoption reads all).
 import { type CertificateInput, type EmailPlatform, emailPlatforms } from "./platforms";
 
 /** An object as Graph answers it. */

@@ -89,9 +89,16 @@ function outputsOf(platform: EmailPlatform, observed: ObservedProfile, live: Liv
   return outs;
 }
 
-/** Reads the profile after our write and records that answer as the baseline. */
-async function snapshotAfterWrite(run: ProviderRun, id: string, platform: EmailPlatform, declared: DeclaredProfile, extra: Carried): Promise<EmailProfileOutputs> {
-  const read = await readProfile(run, id, platform, 10);
+/** Reads the profile after our write (`links`: see {@link readProfile}) and records that answer as the baseline. */
+async function snapshotAfterWrite(
+  run: ProviderRun,
+  id: string,
+  platform: EmailPlatform,
+  declared: DeclaredProfile,
+  extra: Carried,
+  links: boolean | ReadonlySet<CertificateInput> = true,
+): Promise<EmailProfileOutputs> {
+  const read = await readProfile(run, id, platform, 10, links);
   if (!read) throw new IntuneTenantStateError(`profile ${id} was written but cannot be read back (Graph keeps answering 404)`);
   const observed = observeProfile(platform, read.live, read.links);
   return { ...outputsOf(platform, observed, read.live, storedAfterWrite(declared, observed)), ...extra };
@@ -261,9 +268,14 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
 
   async update(run, id, olds, news) {
     const platform = news.platform;
-    await applyPlan(run, id, platform, planFor(olds, news));
+    const plan = planFor(olds, news);
+    await applyPlan(run, id, platform, plan);
+    const declared = declaredOf(news);
+    // The links a refresh would read (recorded, declared, just written; the others once the settings can
+    // use them), not every link of the type: an iOS profile has four, and a PATCH of a setting moves none.
+    const links = new Set([...Object.keys(storedViews(olds).observed.links), ...Object.keys(declared.links), ...Object.keys(plan.links)] as CertificateInput[]);
     try {
-      return { outs: await snapshotAfterWrite(run, id, platform, declaredOf(news), carried(news)) };
+      return { outs: await snapshotAfterWrite(run, id, platform, declared, carried(news), links) };
     } catch (e) {
       throw new IntuneTenantStateError(`profile ${id} disappeared during the update (${(e as Error).message}); run \`pulumi refresh\` and \`pulumi up\` to create it again`);
     }

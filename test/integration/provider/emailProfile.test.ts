@@ -114,6 +114,36 @@ describe("integration: EmailProfile handler", function () {
     assert.strictEqual(read.inputs!.settings.authenticationMethod, "certificate");
   });
 
+  it("an update reads back the profile and the links a refresh would read, not every link of the type", async () => {
+    const collection = "/deviceManagement/deviceConfigurations";
+    const links = "/microsoft.graph.iosEasEmailProfileConfiguration/";
+    const gets = async (id: string) =>
+      graphCalls(await client.requests())
+        .filter((r) => r.method === "GET")
+        .map((r) => r.path.replace(id, "{id}"))
+        .sort();
+    // No certificate anywhere: the PATCH of a setting is read back alone (an iOS profile has four links).
+    const plain = await checked(inputs("iosIpados", { displayName: "Integration update economy" }));
+    const a = await profiles().create(plain);
+    const plainChanged = await checked(inputs("iosIpados", { displayName: "Integration update economy", settings: { blockMovingMessagesToOtherEmailAccounts: true } }));
+    await client.clearRequests();
+    const updated = await profiles().update(a.id, a.outs!, plainChanged);
+    assert.deepStrictEqual(await gets(a.id), [`/beta${collection}/{id}`]);
+    assert.strictEqual(updated.outs!.settings.blockMovingMessagesToOtherEmailAccounts, true);
+
+    // A bound identity certificate: read back with the profile (certificate authentication can use every
+    // link, so all are read, as a refresh would), and still recorded after the update.
+    const scep = (await client.graph("POST", collection, { "@odata.type": "#microsoft.graph.iosScepCertificateProfile", displayName: "SCEP for update", scepServerUrls: ["https://scep.contoso.com"] })).body.id as string;
+    const bound = await checked(inputs("iosIpados", { displayName: "Integration update cert", settings: { authenticationMethod: "certificate" }, identityCertificateId: scep }));
+    const b = await profiles().create(bound);
+    const boundChanged = await checked(inputs("iosIpados", { displayName: "Integration update cert", settings: { authenticationMethod: "certificate", blockMovingMessagesToOtherEmailAccounts: true }, identityCertificateId: scep }));
+    await client.clearRequests();
+    const after = await profiles().update(b.id, b.outs!, boundChanged);
+    const read = await gets(b.id);
+    assert.ok(read.includes(`/beta${collection}/{id}${links}identityCertificate`), read.join("\n"));
+    assert.strictEqual(after.outs!.identityCertificateId, scep);
+  });
+
   it("finds the profile of a create whose response was lost after the commit: exactly one profile", async () => {
     const news = await checked(inputs("androidDeviceAdministrator", { displayName: "Integration lost response" }));
     await client.injectFault({ match: { method: "POST", path: "deviceConfigurations" }, fault: "reset-after", count: 1 });
