@@ -165,8 +165,7 @@ function profileFactsOf(inputs: EmailProfileInputs): ProfileFacts {
   };
 }
 
-function planFor(olds: EmailProfileOutputs, news: EmailProfileInputs): ProfilePlan {
-  const views = storedViews(olds);
+function planFor(olds: EmailProfileOutputs, news: EmailProfileInputs, views = storedViews(olds)): ProfilePlan {
   return planProfile(news.platform, declaredOf(news), views.observed, views.baseline, views.declared);
 }
 
@@ -268,12 +267,13 @@ export const emailProfileHandler: ResourceHandler<EmailProfileInputs, EmailProfi
 
   async update(run, id, olds, news) {
     const platform = news.platform;
-    const plan = planFor(olds, news);
+    const views = storedViews(olds);
+    const plan = planFor(olds, news, views);
     await applyPlan(run, id, platform, plan);
     const declared = declaredOf(news);
     // The links a refresh would read (recorded, declared, just written; the others once the settings can
     // use them), not every link of the type: an iOS profile has four, and a PATCH of a setting moves none.
-    const links = new Set([...Object.keys(storedViews(olds).observed.links), ...Object.keys(declared.links), ...Object.keys(plan.links)] as CertificateInput[]);
+    const links = new Set([...Object.keys(views.observed.links), ...Object.keys(declared.links), ...Object.keys(plan.links)] as CertificateInput[]);
     try {
       return { outs: await snapshotAfterWrite(run, id, platform, declared, carried(news), links) };
     } catch (e) {
